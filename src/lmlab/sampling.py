@@ -1,0 +1,184 @@
+"""Turning scores into choices: softmax with temperature, top-k, entropy, generation.
+
+A model gives each possible next token a score ``z_i`` (a logit; a log-probability is one).
+Sampling at temperature ``T`` draws token ``i`` with probability
+
+.. math:: p_i(T) = \\frac{e^{z_i/T}}{\\sum_j e^{z_j/T}},
+
+the Boltzmann distribution of a system whose states have energy ``E_i = -z_i`` at
+temperature ``T`` (with Boltzmann's constant 1). As ``T -> 0`` all probability goes to the
+highest score (the ground state: greedy decoding); as ``T -> inf`` it spreads evenly over
+all tokens. Top-k keeps only the ``k`` highest scores before the softmax.
+
+All functions take numpy arrays whose last axis runs over the vocabulary, accept ``-inf``
+scores (impossible tokens) and are stable for scores as large as ``±1e4`` and beyond.
+"""
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+
+import numpy as np
+
+from .lm import LanguageModel, as_ids
+
+__all__ = ["check_logits", "check_temperature", "softmax", "log_softmax", "top_k_filter",
+           "entropy", "temperature_entropy", "rng_from", "sample", "generate"]
+
+
+def check_logits(logits: object, name: str = "logits") -> np.ndarray:
+    """``logits`` as a float64 array with at least one dimension; NaN and ``+inf`` are
+    rejected, ``-inf`` marks impossible tokens; each row needs one finite entry."""
+    if isinstance(logits, (str, bytes)):
+        raise TypeError(f"{name} must be an array of numbers, got {type(logits).__name__}")
+    try:
+        z = np.asarray(logits, dtype=np.float64)
+    except (TypeError, ValueError):
+        raise TypeError(f"{name} must be an array of numbers, got {type(logits).__name__}") from None
+    if z.ndim == 0:
+        raise ValueError(f"{name} must have at least one dimension (the vocabulary), got a scalar")
+    if z.shape[-1] == 0:
+        raise ValueError(f"{name} must have at least one entry along its last axis")
+    if np.isnan(z).any():
+        raise ValueError(f"{name} contains NaN at index {tuple(int(i) for i in np.argwhere(np.isnan(z))[0])}")
+    if np.isposinf(z).any():
+        raise ValueError(f"{name} contains +inf; scores must be finite (or -inf for impossible tokens)")
+    if not np.isfinite(z).any(axis=-1).all():
+        raise ValueError(f"{name} has a row in which every entry is -inf: no token is possible")
+    return z
+
+
+def check_temperature(temperature: object, name: str = "temperature") -> float:
+    """A temperature: a finite number > 0."""
+    if isinstance(temperature, bool) or not isinstance(temperature, (int, float, np.integer, np.floating)):
+        raise TypeError(f"{name} must be a positive number, got {type(temperature).__name__}")
+    t = float(temperature)
+    if math.isnan(t) or math.isinf(t) or t <= 0:
+        raise ValueError(f"{name} must be a finite number > 0, got {temperature!r}; "
+                         "for the T -> 0 limit use greedy decoding (greedy=True)")
+    return t
+
+
+def log_softmax(logits: object, temperature: float = 1.0) -> np.ndarray:
+    """``log softmax(z / T)`` along the last axis."""
+    z = check_logits(logits) / check_temperature(temperature)
+    m = z.max(axis=-1, keepdims=True)
+    s = z - m
+    with np.errstate(divide="ignore"):
+        return s - np.log(np.exp(s).sum(axis=-1, keepdims=True))
+
+
+def softmax(logits: object, temperature: float = 1.0) -> np.ndarray:
+    """``softmax(z / T)`` along the last axis: the Boltzmann distribution of energies ``-z``."""
+    return np.exp(log_softmax(logits, temperature))
+
+
+def top_k_filter(logits: object, k: int) -> np.ndarray:
+    """Scores with all but the ``k`` largest of each row set to ``-inf`` (ties at the
+    boundary are broken by position, so exactly ``k`` survive)."""
+    z = check_logits(logits)
+    v = z.shape[-1]
+    if isinstance(k, bool) or not isinstance(k, (int, np.integer)):
+        raise TypeError(f"top_k must be an integer, got {type(k).__name__}")
+    if not 1 <= k <= v:
+        raise ValueError(f"top_k must lie between 1 and the vocabulary size {v}, got {k}")
+    if k == v:
+        return z.copy()
+    keep = np.argpartition(-z, k - 1, axis=-1)[..., :k]
+    out = np.full_like(z, -np.inf)
+    np.put_along_axis(out, keep, np.take_along_axis(z, keep, axis=-1), axis=-1)
+    return out
+
+
+def entropy(probs: object, base: float = math.e) -> np.ndarray | float:
+    """Shannon entropy ``-sum p log p`` along the last axis (nats by default; ``base=2``
+    for bits). Zero probabilities contribute 0."""
+    p = np.asarray(probs, dtype=np.float64)
+    if p.ndim == 0 or p.shape[-1] == 0:
+        raise ValueError("probs must have at least one entry along its last axis")
+    if np.isnan(p).any() or (p < 0).any():
+        raise ValueError("probs must be non-negative numbers without NaN")
+    if not np.allclose(p.sum(axis=-1), 1.0, atol=1e-6):
+        raise ValueError("probs must sum to 1 along the last axis")
+    with np.errstate(divide="ignore", invalid="ignore"):
+        h = -np.where(p > 0, p * np.log(p), 0.0).sum(axis=-1)
+    h = h / math.log(base)
+    return float(h) if np.ndim(h) == 0 else h
+
+
+def temperature_entropy(logits: object, temperatures: Sequence[float]) -> np.ndarray:
+    """Entropy (nats) of ``softmax(z / T)`` for each temperature in ``temperatures``."""
+    return np.array([entropy(softmax(logits, t)) for t in temperatures])
+
+
+def rng_from(seed: int | np.random.Generator | None) -> np.random.Generator:
+    """A numpy Generator from a seed, or the Generator itself."""
+    if isinstance(seed, np.random.Generator):
+        return seed
+    if seed is None or (isinstance(seed, (int, np.integer)) and not isinstance(seed, bool) and seed >= 0):
+        return np.random.default_rng(seed)
+    raise TypeError(f"seed must be a non-negative int or a numpy Generator, got {seed!r}")
+
+
+def sample(logits: object, temperature: float = 1.0, top_k: int | None = None,
+           seed: int | np.random.Generator | None = 0, greedy: bool = False) -> np.ndarray | int:
+    """Draw one token per row of ``logits`` from ``softmax(top_k(z) / T)``; with
+    ``greedy=True`` take the highest score instead (the ``T -> 0`` limit)."""
+    z = check_logits(logits)
+    if top_k is not None:
+        z = top_k_filter(z, top_k)
+    if greedy:
+        out = z.argmax(axis=-1)
+    else:
+        p = softmax(z, temperature)
+        rng = rng_from(seed)
+        flat = p.reshape(-1, p.shape[-1])
+        c = flat.cumsum(axis=-1)
+        u = rng.random(len(flat))[:, None] * c[:, -1:]
+        out = (c <= u).sum(axis=-1).clip(max=p.shape[-1] - 1).reshape(p.shape[:-1])
+    return int(out) if np.ndim(out) == 0 else out
+
+
+def generate(model: LanguageModel, prompt: object = "", length: int = 200,
+             temperature: float = 1.0, top_k: int | None = None, greedy: bool = False,
+             seed: int | np.random.Generator | None = 0, stop: str | None = None) -> str:
+    """The generation loop: ask the model for the next-token distribution, draw a token,
+    append it, repeat ``length`` times (or until the ``stop`` symbol is drawn).
+
+    Works with any :class:`~lmlab.lm.LanguageModel`. Returns the generated continuation
+    (without the prompt) as text.
+    """
+    if not isinstance(model, LanguageModel):
+        raise TypeError(f"model must be a lmlab.lm.LanguageModel, got {type(model).__name__}")
+    if isinstance(length, bool) or not isinstance(length, (int, np.integer)) or length < 0:
+        raise ValueError(f"length must be an integer >= 0, got {length!r}")
+    if not greedy:
+        check_temperature(temperature)
+    if top_k is not None:
+        top_k_filter(np.zeros(len(model.vocab)), top_k)  # validates k against the vocabulary
+    if stop is not None and stop not in model.vocab:
+        raise ValueError(f"stop symbol {stop!r} is not in the model's vocabulary")
+    ids = list(as_ids(model.vocab, prompt, "prompt"))
+    rng = rng_from(seed)
+    t = 1.0 if greedy else float(temperature)
+    c = model.context_size
+    out: list[int] = []
+    for _ in range(int(length)):
+        ctx = ids[-c:] if c else ([] if c == 0 else ids)
+        z = model._next_log_probs([np.asarray(ctx, dtype=np.int64)])[0]
+        if np.isnan(z).any():
+            raise ValueError(f"{type(model).__name__} returned NaN log-probabilities")
+        if top_k is not None and top_k < len(z):
+            z = z.copy()
+            z[np.argpartition(-z, top_k - 1)[top_k:]] = -np.inf
+        if greedy:
+            nxt = int(z.argmax())
+        else:
+            w = np.exp((z - z.max()) / t)
+            cum = np.cumsum(w)
+            nxt = min(int(np.searchsorted(cum, rng.random() * cum[-1], side="right")), len(z) - 1)
+        ids.append(nxt)
+        out.append(nxt)
+        if stop is not None and model.vocab.symbols[nxt] == stop:
+            break
+    return model.vocab.decode(out)
