@@ -182,9 +182,13 @@ def shakespeare(plays: list[str] | tuple[str, ...] | None = None,
 _WORD = re.compile(r"[A-Za-z]+(?:'[A-Za-z]+)*|[0-9]+|[^\sA-Za-z0-9]")
 
 
-def words(text: str, lower: bool = True) -> list[str]:
-    """Split text into word tokens: runs of letters (with inner apostrophes, ``o'er``) and
-    single punctuation marks. Lower-cased by default."""
+def words(text: str, lower: bool = True, punctuation: bool = True) -> list[str]:
+    """Split text into word tokens: runs of letters (with inner apostrophes, ``o'er``),
+    numbers, and single punctuation marks (left out with ``punctuation=False``).
+    Lower-cased by default."""
     if not isinstance(text, str):
         raise TypeError(f"text must be a str, got {type(text).__name__}")
-    return _WORD.findall(text.lower() if lower else text)
+    toks = _WORD.findall(text.lower() if lower else text)
+    if not punctuation:
+        toks = [t for t in toks if t[0].isalnum()]
+    return toks
