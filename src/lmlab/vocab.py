@@ -7,6 +7,7 @@ symbol to that token, which is how the word vocabularies treat rare words.
 """
 from __future__ import annotations
 
+import re
 from collections import Counter
 from collections.abc import Iterable, Sequence
 
@@ -18,7 +19,8 @@ __all__ = ["Vocab", "char_vocab", "word_vocab"]
 class Vocab:
     """An ordered set of symbols with an id for each.
 
-    ``kind`` is ``"char"`` (``decode`` joins with ``""``) or ``"word"`` (joins with ``" "``).
+    ``kind`` is ``"char"`` (``decode`` joins with ``""``) or ``"word"`` (``decode`` joins with
+    spaces, with none before punctuation).
     """
 
     def __init__(self, symbols: Iterable[str], kind: str = "char", unk: str | None = None):
@@ -100,8 +102,10 @@ class Vocab:
         if ids.size and (ids.min() < 0 or ids.max() >= len(self)):
             raise ValueError(f"ids must lie in 0..{len(self) - 1}, got values from "
                              f"{ids.min()} to {ids.max()}")
-        sep = "" if self.kind == "char" else " "
-        return sep.join(self.symbols[i] for i in ids.tolist())
+        if self.kind == "char":
+            return "".join(self.symbols[i] for i in ids.tolist())
+        text = " ".join(self.symbols[i] for i in ids.tolist())
+        return re.sub(r" ([,.;:!?])", r"\1", text)    # no space before punctuation
 
     def check_ids(self, ids: object, name: str = "ids") -> np.ndarray:
         """``ids`` as an int64 array, checked to be ids of this vocabulary."""
