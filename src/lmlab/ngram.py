@@ -23,12 +23,13 @@ Every token of a scored text is predicted, the first ones from the shorter conte
 have (the model of order ``t + 1`` at position ``t``).
 
 **How counting works.** :class:`NGramCounts` writes the n-gram starting at every position
-as one integer, its tokens as the digits of a base ``V + 1`` number (first token most
-significant, digit ``V`` padding the end of the text), and sorts those integers once. Then
+as one integer, its tokens as the digits of a base ``2**b`` number with ``2**b > V`` (first
+token most significant, digit ``V`` padding the end of the text), and sorts those integers
+once. Then
 the k-grams of every order ``k <= max_order`` are already in sorted order (a prefix of
 sorted strings is sorted), so all orders are read off the one sort with integer division.
-The codes must fit in 63 bits: ``(V + 1) ** max_order < 2 ** 63``, which allows order 9 for
-about 100 characters and order 4 for up to 50,000 words.
+The codes must fit in 63 bits: ``b * max_order <= 63``, which allows order 9 for up to 127
+characters and order 4 for up to 32,767 words.
 """
 from __future__ import annotations
 
@@ -53,12 +54,14 @@ def _check_order(n: object, name: str = "order") -> int:
     return int(n)
 
 
+def _bits(vocab_size: int) -> int:
+    """Bits per token in an n-gram code: room for ids 0..V-1 and the padding digit V."""
+    return max(1, int(vocab_size).bit_length())
+
+
 def max_order_for(vocab_size: int) -> int:
     """The highest order whose n-gram codes fit in 63 bits for this vocabulary size."""
-    b, k = vocab_size + 1, 0
-    while b ** (k + 1) < 2 ** 63:
-        k += 1
-    return k
+    return 63 // _bits(vocab_size)
 
 
 def _lookup(keys: np.ndarray, queries: np.ndarray) -> np.ndarray:
@@ -115,19 +118,21 @@ class NGramCounts:
         self.vocab_size = V = int(vocab_size)
         self.max_order = K = max_order
         self.n_tokens = N = len(x)
-        self.base = B = V + 1
+        self.bits = b = _bits(V)
+        self.base = B = 1 << b
+        mask = B - 1
         pad = V
         code = np.zeros(N, dtype=np.int64)
         xp = np.concatenate([x, np.full(K, pad, dtype=np.int64)])
         for j in range(K):
-            code = code * B + xp[j:j + N]
+            code = (code << b) | xp[j:j + N]
         code.sort()
 
         self.keys: list[np.ndarray] = [np.zeros(1, dtype=np.int64)]
         self.count: list[np.ndarray] = [np.array([N], dtype=np.int64)]
         for k in range(1, K + 1):
-            kc = code // (B ** (K - k)) if k < K else code
-            kc = kc[kc % B != pad]                      # drop k-grams that run past the end
+            kc = code >> (b * (K - k)) if k < K else code
+            kc = kc[(kc & mask) != pad]                 # drop k-grams that run past the end
             starts = np.flatnonzero(np.concatenate([[True], kc[1:] != kc[:-1]]))
             self.keys.append(kc[starts])
             self.count.append(np.diff(np.append(starts, len(kc))).astype(np.int64))
@@ -136,7 +141,7 @@ class NGramCounts:
         self.cont: list[np.ndarray] = [z] * (K + 1)
         for k in range(1, K):
             # continuation counts of the k-grams: distinct left neighbours of each k-gram
-            u, c = np.unique(self.keys[k + 1] % (B ** k), return_counts=True)
+            u, c = np.unique(self.keys[k + 1] & ((1 << (b * k)) - 1), return_counts=True)
             cont = np.zeros(len(self.keys[k]), dtype=np.int64)
             cont[np.searchsorted(self.keys[k], u)] = c
             self.cont[k] = cont
@@ -144,7 +149,7 @@ class NGramCounts:
         # total, and how many w have count 1, 2 and >= 3 (raw counts, and continuation counts)
         self.ctx: dict[str, list[np.ndarray]] = {"raw": [z] * (K + 1), "cont": [z] * (K + 1)}
         for k in range(1, K + 1):
-            parent = self.keys[k] // B
+            parent = self.keys[k] >> b
             starts = np.flatnonzero(np.concatenate([[True], parent[1:] != parent[:-1]]))
             pos = np.searchsorted(self.keys[k - 1], parent[starts]) if k >= 2 else np.zeros(1, dtype=np.int64)
             n_ctx = len(self.keys[k - 1])
@@ -154,8 +159,8 @@ class NGramCounts:
                 stats = np.zeros((4, n_ctx), dtype=np.int64)
                 stats[0, pos] = np.add.reduceat(child, starts)
                 for j in (1, 2):
-                    stats[j, pos] = np.add.reduceat((child == j).astype(np.int64), starts)
-                stats[3, pos] = np.add.reduceat((child >= 3).astype(np.int64), starts)
+                    stats[j, pos] = np.add.reduceat(child == j, starts, dtype=np.int64)
+                stats[3, pos] = np.add.reduceat(child >= 3, starts, dtype=np.int64)
                 self.ctx[kind][k] = stats
         self.discounts = {
             "raw": [np.zeros(3)] + [_discounts(self.count[k]) for k in range(1, K + 1)],
@@ -276,9 +281,10 @@ class NGramCounts:
             top = self._level(k, True, ctx, idx, low)
             # the model of order n uses order k as its top at positions t = k-1 (shorter
             # context) and, for n = k, at every t >= k-1
-            out[k - 1, k - 1:] = np.log(top)
-            for n in range(k + 1, K + 1):
-                out[n - 1, k - 1] = math.log(top[0])
+            with np.errstate(divide="ignore"):            # p = 0 only if a discount is 0
+                out[k - 1, k - 1:] = np.log(top)
+            if len(top):                                 # position k-1: order k is the top
+                out[k:, k - 1] = out[k - 1, k - 1]
             if k < K:
                 inner = self._level(k, False, ctx, idx, low)
                 lower = np.concatenate([lower[:k - 1], inner])

@@ -1,0 +1,127 @@
+"""Part I benchmarks: prints the measured targets of chapters 1 and 2.
+
+usage: python benchmarks/part1.py [TEXT_FILE] [--train-fraction F]
+
+Without a file it measures on the book's corpus and split (lmlab.corpus.shakespeare());
+with one it measures the same things on that text, split the same way. Runs with one
+BLAS/torch thread. Targets:
+  * counting all n-grams n = 1..8 of the training text and computing Kneser-Ney held-out
+    cross-entropy for every n: <= 5 s in total;
+  * Kneser-Ney held-out cross-entropy falls from n = 1 to n = 5 and beats add-one for n >= 3;
+  * a gradient-trained bigram comes within 0.005 nats of the count-based add-one bigram;
+  * every widget callback (recompute + update the figure): <= 50 ms median.
+"""
+import os
+
+for var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
+    os.environ.setdefault(var, "1")
+
+import argparse  # noqa: E402
+import statistics  # noqa: E402
+import time  # noqa: E402
+
+import numpy as np  # noqa: E402
+import torch  # noqa: E402
+
+from lmlab import corpus, lm, ngram, vocab  # noqa: E402
+from lmlab.neural_bigram import BigramTrainConfig, train_bigram  # noqa: E402
+
+torch.set_num_threads(1)
+
+
+def measure_ngrams(c):
+    v = vocab.char_vocab(c.text)
+    train, val = v.encode(c.train), v.encode(c.val)
+    t0 = time.perf_counter()
+    counts = ngram.NGramCounts(train, len(v), 8)
+    t1 = time.perf_counter()
+    kn = -counts.kn_log_probs_by_order(val).mean(axis=1)
+    t2 = time.perf_counter()
+    print(f"corpus {c.name}: {len(c.train):,} train / {len(c.val):,} validation characters, V = {len(v)}")
+    print(f"count n = 1..8: {t1 - t0:.2f} s; Kneser-Ney cross-entropy for every n: {t2 - t1:.2f} s; "
+          f"total {t2 - t0:.2f} s (target <= 5 s)")
+    print(" n   KN nats  KN bits  add-1 nats  unseen")
+    add1 = []
+    for n in range(1, 9):
+        a = lm.evaluate(ngram.NGramModel(v, counts, ngram.NGramConfig(n, "add-k", 1.0)), val).nats_per_token
+        add1.append(a)
+        print(f"{n:2d}  {kn[n - 1]:8.4f} {kn[n - 1] / np.log(2):8.4f}  {a:10.4f}  {counts.unseen_fraction(val, n):6.4f}")
+    falls = bool(np.all(np.diff(kn[:5]) < 0))
+    beats = bool(np.all(kn[2:] < np.array(add1[2:])))
+    print(f"KN falls from n = 1 to 5: {falls}; KN beats add-one at every n >= 3: {beats}")
+    return v, train, val, counts
+
+
+def measure_bigram(v, train, val, counts):
+    t0 = time.perf_counter()
+    model, _ = train_bigram(v, train, BigramTrainConfig())
+    dt = time.perf_counter() - t0
+    got = lm.evaluate(model, val).nats_per_token
+    ref = lm.evaluate(ngram.NGramModel(v, counts, ngram.NGramConfig(2, "add-k", 1.0)), val).nats_per_token
+    print(f"gradient-trained bigram: {got:.5f} nats vs count-based add-one {ref:.5f}: "
+          f"gap {abs(got - ref):.5f} (target <= 0.005), trained in {dt:.2f} s")
+
+
+def _values(w):
+    """A few values to set a control to, cycling through its range or options."""
+    import ipywidgets as W
+    if isinstance(w, (W.IntSlider, W.FloatSlider, W.FloatLogSlider, W.IntText, W.BoundedIntText,
+                      W.BoundedFloatText, W.FloatText)):
+        lo = getattr(w, "min", w.value)
+        hi = getattr(w, "max", w.value)
+        if isinstance(w, W.FloatLogSlider):
+            return [w.base ** e for e in np.linspace(w.min, w.max, 10)]
+        vals = np.linspace(lo, hi, 10)
+        return [type(w.value)(x) for x in vals]
+    if hasattr(w, "options") and w.options:
+        opts = [o[1] if isinstance(o, tuple) else o for o in w.options]
+        return (opts * 10)[:10]
+    if isinstance(w, (W.Text, W.Textarea)):
+        return [w.value + s for s in ("a", "b", "c", "d", "e")] * 2
+    if isinstance(w, (W.Checkbox, W.ToggleButton)):
+        return [True, False] * 5
+    return []
+
+
+def measure_widgets():
+    import importlib
+    for name in ("lmlab.ui.sampling", "lmlab.ui.ngram"):
+        try:
+            mod = importlib.import_module(name)
+        except ImportError as e:
+            print(f"{name}: not available ({e})")
+            continue
+        builders = [getattr(mod, f) for f in getattr(mod, "__all__", []) if callable(getattr(mod, f))]
+        for build in builders:
+            box = build()
+            controls = getattr(box, "controls", {})
+            times = []
+            for cname, w in controls.items():
+                start = w.value
+                for val in _values(w)[1:]:
+                    t0 = time.perf_counter()
+                    w.value = val
+                    times.append(time.perf_counter() - t0)
+                w.value = start
+            if times:
+                print(f"{name}.{build.__name__}: {len(times)} callbacks, median "
+                      f"{1000 * statistics.median(times):.1f} ms, max {1000 * max(times):.1f} ms "
+                      "(target median <= 50 ms)")
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("text_file", nargs="?", help="any UTF-8 text file (default: the book's corpus)")
+    ap.add_argument("--train-fraction", type=float, default=0.9)
+    ap.add_argument("--no-widgets", action="store_true", help="skip the widget timings")
+    args = ap.parse_args()
+    c = corpus.from_file(args.text_file, args.train_fraction) if args.text_file else \
+        corpus.shakespeare(train_fraction=args.train_fraction)
+    v, train, val, counts = measure_ngrams(c)
+    measure_bigram(v, train, val, counts)
+    if not args.no_widgets:
+        measure_widgets()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,100 @@
+"""Live widget of chapter 2: sample from a letter n-gram model.
+
+Controls: the order ``n``, the temperature, the random seed and a prompt. Every change
+samples a new continuation with :func:`lmlab.sampling.generate` from the Kneser-Ney model
+of that order (all orders share one :class:`~lmlab.ngram.NGramCounts`) and shows it with
+the model's held-out cross-entropy in bits per character.
+
+Needs a kernel (JupyterLab, Binder, Colab); in the static HTML the chapter's plotly figure
+with a slider over ``n`` plays its part.
+"""
+from __future__ import annotations
+
+import html
+import math
+from collections.abc import Mapping
+
+import ipywidgets as widgets
+import numpy as np
+
+from ..ngram import NGramConfig, NGramCounts, NGramModel
+from ..sampling import generate
+from ..vocab import Vocab
+
+__all__ = ["heldout_bits_by_order", "ngram_sampler"]
+
+
+def heldout_bits_by_order(vocab: Vocab, counts: NGramCounts, text: object) -> dict[int, float]:
+    """Held-out bits per token of the Kneser-Ney model of every order, ``{n: bits}``
+    (one pass over ``text`` for all orders)."""
+    ids = vocab.encode(text) if isinstance(text, str) else np.asarray(text, dtype=np.int64)
+    lp = counts.kn_log_probs_by_order(ids)
+    return {n + 1: float(-lp[n].mean() / math.log(2)) for n in range(counts.max_order)}
+
+
+def _render(prompt: str, text: str, n: int, temperature: float, bits: float | None) -> str:
+    score = f"; held-out cross-entropy {bits:.3f} bits per character" if bits is not None else ""
+    head = (f"<div><b>Kneser-Ney {n}-gram</b>, T = {temperature:.2f}{score}</div>")
+    body = (f"<pre style='white-space: pre-wrap; margin: 4px 0'>"
+            f"<b>{html.escape(prompt)}</b>{html.escape(text)}</pre>")
+    return head + body
+
+
+def ngram_sampler(vocab: Vocab, counts: NGramCounts,
+                  heldout_bits: Mapping[int, float] | None = None,
+                  length: int = 150, n: int = 5, temperature: float = 1.0, seed: int = 0,
+                  prompt: str = "") -> widgets.VBox:
+    """A widget that samples ``length`` characters from the Kneser-Ney n-gram model.
+
+    ``heldout_bits`` maps each order to its held-out bits per character (see
+    :func:`heldout_bits_by_order`), shown next to the sample. The returned box carries
+    ``box.controls`` (``"n"``, ``"temperature"``, ``"seed"``, ``"prompt"``),
+    ``box.output`` (the HTML widget with the text) and ``box.figure = None``. Changing any
+    control's ``.value`` recomputes synchronously. A prompt with a symbol outside the
+    vocabulary shows a message instead of a sample.
+    """
+    if not isinstance(counts, NGramCounts):
+        raise TypeError(f"counts must be NGramCounts, got {type(counts).__name__}")
+    if counts.vocab_size != len(vocab):
+        raise ValueError(f"counts were made for {counts.vocab_size} symbols but vocab has {len(vocab)}")
+    top = counts.max_order
+    if not 1 <= n <= top:
+        raise ValueError(f"n must lie in 1..{top}, got {n}")
+    models = {k: NGramModel(vocab, counts, NGramConfig(k)) for k in range(1, top + 1)}
+    bits = dict(heldout_bits or {})
+
+    style = {"description_width": "90px"}
+    layout = widgets.Layout(width="420px")
+    c_n = widgets.IntSlider(value=n, min=1, max=top, description="n", style=style,
+                            layout=layout, continuous_update=False)
+    c_t = widgets.FloatSlider(value=temperature, min=0.1, max=2.0, step=0.05,
+                              description="temperature", style=style, layout=layout,
+                              continuous_update=False, readout_format=".2f")
+    c_seed = widgets.IntText(value=seed, description="seed", style=style,
+                             layout=widgets.Layout(width="200px"))
+    c_prompt = widgets.Text(value=prompt, description="prompt", style=style,
+                            layout=widgets.Layout(width="420px"), continuous_update=False,
+                            placeholder="e.g. ROMEO:")
+    out = widgets.HTML()
+
+    def update(_change=None):
+        k = int(c_n.value)
+        p = str(c_prompt.value)
+        unknown = sorted({ch for ch in p if ch not in vocab})
+        if unknown:
+            out.value = ("<div>The prompt contains symbols the model has never seen: "
+                         f"{html.escape(' '.join(map(repr, unknown)))}</div>")
+            return
+        text = generate(models[k], prompt=p, length=length, temperature=float(c_t.value),
+                        seed=max(int(c_seed.value), 0))
+        out.value = _render(p, text, k, float(c_t.value), bits.get(k))
+
+    for c in (c_n, c_t, c_seed, c_prompt):
+        c.observe(update, names="value")
+    update()
+    box = widgets.VBox([widgets.HBox([widgets.VBox([c_n, c_t]), widgets.VBox([c_seed, c_prompt])]),
+                        out])
+    box.controls = {"n": c_n, "temperature": c_t, "seed": c_seed, "prompt": c_prompt}
+    box.output = out
+    box.figure = None
+    return box
