@@ -54,3 +54,17 @@ def test_bad_input():
         BigramTrainConfig(lr=float("nan"))
     with pytest.raises(ValueError, match="training text is empty"):
         train_bigram(v, "", BigramTrainConfig(steps=1))
+
+
+def test_callback_sees_every_state_and_history_is_loss_before_each_update():
+    text = "abracadabra, said the cat to the bat"
+    v = vocab.char_vocab(text)
+    seen = {}
+    model, history = train_bigram(v, text, BigramTrainConfig(steps=20, lr=0.2),
+                                  lambda i, m: seen.__setitem__(i, m.table.copy()))
+    assert sorted(seen) == list(range(21))
+    np.testing.assert_array_equal(seen[20], model.table)
+    C = pair_counts(v, text)[:-1] + 1.0
+    for i in (0, 7, 19):
+        loss = -(C * seen[i][:-1]).sum() / C.sum()
+        assert loss == pytest.approx(history[i], rel=1e-12)

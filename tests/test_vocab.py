@@ -41,3 +41,10 @@ def test_bad_input():
         v.decode([0, 5])
     with pytest.raises(ValueError, match="outside this vocabulary"):
         v.check_ids([0, -1])
+
+
+def test_unk_survives_a_round_trip():
+    v = word_vocab("the cat saw the dog . the end .", min_count=2)
+    ids = v.encode("the zebra saw the end .")
+    assert v.decode(ids) == "the <unk> <unk> the <unk>."
+    assert v.encode(v.decode(ids)).tolist() == ids.tolist()

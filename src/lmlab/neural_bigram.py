@@ -91,11 +91,15 @@ def pair_counts(vocab: Vocab, text: object) -> np.ndarray:
 
 
 def train_bigram(vocab: Vocab, text: object, config: BigramTrainConfig = BigramTrainConfig(),
-                 callback: Callable[[int, float], None] | None = None
+                 callback: Callable[[int, NeuralBigram], None] | None = None
                  ) -> tuple[NeuralBigram, list[float]]:
-    """Fit the logit table by gradient descent on ``text``; returns the model and the
-    training loss of the 2-gram rows (nats per token, pseudo-counts included) at every step. ``callback(step, loss)`` is
-    called after each step."""
+    """Fit the logit table by gradient descent on ``text``.
+
+    Returns the trained model and the training loss of the 2-gram rows (nats per token,
+    pseudo-counts included): ``history[i]`` is the loss of the table after ``i`` updates,
+    for ``i = 0..steps-1``. ``callback(i, model)``, if given, sees the model after ``i``
+    updates, for ``i = 0..steps`` (e.g. to score it on held-out text during training).
+    """
     if not isinstance(config, BigramTrainConfig):
         raise TypeError(f"config must be a BigramTrainConfig, got {type(config).__name__}")
     C = pair_counts(vocab, text)
@@ -107,6 +111,8 @@ def train_bigram(vocab: Vocab, text: object, config: BigramTrainConfig = BigramT
     W = (torch.randn(V + 1, V, generator=g, dtype=torch.float64) * config.init_scale).requires_grad_()
     opt = torch.optim.Adam([W], lr=config.lr)
     history: list[float] = []
+    if callback is not None:
+        callback(0, NeuralBigram(vocab, W.detach().numpy().copy()))
     for step in range(config.steps):
         opt.zero_grad()
         nll = -(target * torch.log_softmax(W, dim=1)).sum(dim=1)
@@ -115,5 +121,5 @@ def train_bigram(vocab: Vocab, text: object, config: BigramTrainConfig = BigramT
         opt.step()
         history.append(float(pair_loss.detach()))
         if callback is not None:
-            callback(step, history[-1])
+            callback(step + 1, NeuralBigram(vocab, W.detach().numpy().copy()))
     return NeuralBigram(vocab, W.detach().numpy()), history

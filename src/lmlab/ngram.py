@@ -324,7 +324,6 @@ class NGramCounts:
             np.zeros(0, dtype=np.int64)
         m = len(ctx)                                    # context length: top order m + 1
         V, B = self.vocab_size, self.base
-        w = np.arange(V, dtype=np.int64)
         if smoothing == "add-k":
             idx_ctx = np.array([0]) if m == 0 else _lookup(self.keys[m], np.array([self.encode(ctx)]))
             total = float(_take(self.ctx["raw"][m + 1][0], idx_ctx)[0]) if m else float(self.n_tokens)

@@ -69,7 +69,14 @@ class Vocab:
             if self.kind == "char":
                 return list(text)
             from .corpus import words
-            return words(text)
+            if self.unk is None or self.unk not in text:
+                return words(text)
+            out: list[str] = []
+            for i, part in enumerate(text.split(self.unk)):    # keep the unk token whole
+                if i:
+                    out.append(self.unk)
+                out.extend(words(part))
+            return out
         if isinstance(text, (list, tuple)):
             return list(text)
         raise TypeError(f"text must be a str or a list of symbols, got {type(text).__name__}")

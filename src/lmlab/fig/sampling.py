@@ -108,7 +108,9 @@ def temperature_bars(labels: Sequence[str], probs_by_t: object, temperatures: Se
         active = int(np.argmin(np.abs(np.log(temps))))
     fig = next_token_bars(labels, P[active], None if rest is None else rest[active],
                           context=context, rest_label=rest_label)
-    fig.update_layout(yaxis_range=[0, 1.02])
+    # room below the (slanted) word labels and the axis title for the slider
+    fig.update_layout(yaxis_range=[0, 1.02], height=560, margin=dict(b=210))
+    fig.update_xaxes(tickangle=-45)
 
     def title(j: int) -> str:
         head = f"After “{show_token(context)}”, at T = {temps[j]:.3g}"
@@ -119,7 +121,7 @@ def temperature_bars(labels: Sequence[str], probs_by_t: object, temperatures: Se
         ys = [P[j]] + ([] if rest is None else [[float(rest[j])]])
         steps.append(({"y": ys}, {"title.text": title(j)}))
     add_step_slider(fig, steps, labels=[f"{t:.3g}" for t in temps], prefix="temperature T = ",
-                    active=active)
+                    active=active, pad=dict(t=125, b=8))
     return fig
 
 
@@ -153,7 +155,9 @@ def entropy_vs_temperature(temperatures: Sequence[float], entropies: Mapping[str
     fig.update_layout(title="Entropy of the next-word distribution against temperature",
                       xaxis_title="temperature T (log scale)",
                       yaxis_title="entropy H (nats)", xaxis_type="log",
-                      legend=dict(x=0.01, xanchor="left", y=0.99, yanchor="top"))
+                      legend=dict(x=0.99, xanchor="right", y=0.04, yanchor="bottom"))
+    if limit is not None:       # head room above the limit for the T label
+        fig.update_yaxes(range=[-0.03 * limit, 1.12 * limit])
     return fig
 
 
@@ -191,6 +195,7 @@ def repetition_vs_temperature(temperatures: Sequence[float], shares: object,
                       xaxis_title="temperature T (log scale)",
                       yaxis_title=f"repeated {n}-grams (share)", xaxis_type="log",
                       yaxis=dict(tickformat=".0%", range=[-0.03, 1.03]))
+    fig.update_xaxes(tickvals=t, ticktext=[f"{x:g}" for x in t])
     return fig
 
 
@@ -219,7 +224,7 @@ def top_k_mass(cum_mass: Mapping[str, object], mark: int | None = 200,
                       if v else "k, words kept (log scale)",
                       yaxis_title="probability of the top k (share)", xaxis_type="log",
                       yaxis=dict(tickformat=".0%", range=[0, 1.02]),
-                      legend=dict(x=0.01, xanchor="left", y=0.99, yanchor="top"))
+                      legend=dict(x=0.99, xanchor="right", y=0.04, yanchor="bottom"))
     return fig
 
 

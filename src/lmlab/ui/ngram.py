@@ -42,10 +42,11 @@ def _render(prompt: str, text: str, n: int, temperature: float, bits: float | No
 
 def ngram_sampler(vocab: Vocab, counts: NGramCounts,
                   heldout_bits: Mapping[int, float] | None = None,
-                  length: int = 150, n: int = 5, temperature: float = 1.0, seed: int = 0,
+                  length: int = 150, n: int | None = None, temperature: float = 1.0, seed: int = 0,
                   prompt: str = "") -> widgets.VBox:
     """A widget that samples ``length`` characters from the Kneser-Ney n-gram model.
 
+    ``n`` is the initial order (default: 5, or the highest counted order if lower).
     ``heldout_bits`` maps each order to its held-out bits per character (see
     :func:`heldout_bits_by_order`), shown next to the sample. The returned box carries
     ``box.controls`` (``"n"``, ``"temperature"``, ``"seed"``, ``"prompt"``),
@@ -58,6 +59,8 @@ def ngram_sampler(vocab: Vocab, counts: NGramCounts,
     if counts.vocab_size != len(vocab):
         raise ValueError(f"counts were made for {counts.vocab_size} symbols but vocab has {len(vocab)}")
     top = counts.max_order
+    if n is None:
+        n = min(5, top)
     if not 1 <= n <= top:
         raise ValueError(f"n must lie in 1..{top}, got {n}")
     models = {k: NGramModel(vocab, counts, NGramConfig(k)) for k in range(1, top + 1)}
@@ -83,7 +86,7 @@ def ngram_sampler(vocab: Vocab, counts: NGramCounts,
         unknown = sorted({ch for ch in p if ch not in vocab})
         if unknown:
             out.value = ("<div>The prompt contains symbols the model has never seen: "
-                         f"{html.escape(' '.join(map(repr, unknown)))}</div>")
+                         f"{html.escape(' '.join(map(repr, unknown)), quote=False)}</div>")
             return
         text = generate(models[k], prompt=p, length=length, temperature=float(c_t.value),
                         seed=max(int(c_seed.value), 0))

@@ -11,20 +11,16 @@ widget is a frozen picture, so the chapter shows a plotly figure with a slider b
 from __future__ import annotations
 
 import html
-import json
-from collections.abc import Callable
 
 import ipywidgets as widgets
 import numpy as np
 import plotly.graph_objects as go
-import plotly.io as pio
 
 from .. import sampling
 from ..fig.sampling import next_token_bars, show_token
 from ..lm import LanguageModel
 
-__all__ = ["TOP_K_CHOICES", "top_k_options", "next_distribution", "figure_view",
-           "sampling_explorer"]
+__all__ = ["TOP_K_CHOICES", "top_k_options", "next_distribution", "sampling_explorer"]
 
 #: Values of the top-k slider below the vocabulary size; the last stop keeps every token.
 TOP_K_CHOICES = (1, 2, 3, 5, 10, 20, 50, 100, 200, 500, 1000, 5000)
@@ -57,33 +53,6 @@ def next_distribution(log_probs: np.ndarray, temperature: float, top_k: int | No
     return top, shown, float(max(0.0, 1.0 - shown.sum())), float(sampling.entropy(p))
 
 
-def figure_view(fig: go.Figure) -> tuple[go.Figure, widgets.Widget, Callable[[], None]]:
-    """A live view of ``fig``: ``(figure to update, widget to show, refresh)``.
-
-    With ``anywidget`` installed (plotly's ``FigureWidget`` needs it) the figure is a
-    ``go.FigureWidget``, its own view, and ``refresh`` does nothing. Without it the figure
-    stays a ``go.Figure`` shown in an ``ipywidgets.Output``, and ``refresh()`` redraws it
-    there after an update.
-    """
-    try:
-        fw = go.FigureWidget(fig)
-    except ImportError:
-        pass
-    else:
-        return fw, fw, lambda: None
-    out = widgets.Output()
-
-    def refresh() -> None:
-        bundle = fig._repr_mimebundle_(include=None, exclude=None) or {}
-        bundle = dict(bundle)
-        bundle.setdefault("application/vnd.plotly.v1+json",
-                          {**json.loads(pio.to_json(fig, validate=False)), "config": {}})
-        out.outputs = ({"output_type": "display_data", "data": bundle, "metadata": {}},)
-
-    refresh()
-    return fig, out, refresh
-
-
 def _title(prompt: str, temperature: float, top_k: int, vocab_size: int, h: float) -> str:
     k = "all" if top_k >= vocab_size else f"{top_k:,}"
     return (f"After “{show_token(prompt)}”: T = {temperature:.3g}, top-k = {k}; "
@@ -98,8 +67,7 @@ def sampling_explorer(model: LanguageModel, prompt: str = "to be or not to",
     prompt and a ``length``-token continuation sampled with these settings.
 
     The returned box has ``box.controls`` (``"temperature"``, ``"top_k"``, ``"prompt"``,
-    ``"seed"``), ``box.figure`` (the bars: a ``go.FigureWidget``, or a ``go.Figure`` redrawn
-    in an ``Output`` where ``anywidget`` is missing, see :func:`figure_view`), ``box.text`` (an
+    ``"seed"``), ``box.figure`` (the bars, a ``go.FigureWidget``), ``box.text`` (an
     ``ipywidgets.HTML`` with the sample) and ``box.state`` (the last result: ``ids``,
     ``probs``, ``rest``, ``entropy``, ``sample``).
     """
@@ -155,7 +123,7 @@ def sampling_explorer(model: LanguageModel, prompt: str = "to be or not to",
                            rest=state["rest"], context=controls["prompt"].value,
                            title=state["title"], rest_label="all others")
     base.update_layout(yaxis_range=[0, 1.02], height=420, margin=dict(t=56))
-    fig, view, refresh = figure_view(base)
+    fig = go.FigureWidget(base)
     out = widgets.HTML()
 
     def render() -> None:
@@ -164,7 +132,6 @@ def sampling_explorer(model: LanguageModel, prompt: str = "to be or not to",
             fig.data[0].y = state["probs"]
             fig.data[1].y = [state["rest"]]
             fig.layout.title.text = state["title"]
-        refresh()
         prompt_html = html.escape(controls["prompt"].value)
         out.value = (f"<div style='font-family: Georgia, serif; font-size: 15px; "
                      f"max-width: 760px; line-height: 1.5'><b>Sample</b> (seed "
@@ -181,7 +148,7 @@ def sampling_explorer(model: LanguageModel, prompt: str = "to be or not to",
     box = widgets.VBox([
         widgets.HBox([controls["temperature"], controls["top_k"]]),
         widgets.HBox([controls["prompt"], controls["seed"]]),
-        view, out,
+        fig, out,
     ])
     box.controls = controls
     box.figure = fig
