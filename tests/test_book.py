@@ -83,6 +83,37 @@ def test_every_chapter_is_in_toc():
     assert not unlisted, f"book/*.md not in _toc.yml: {unlisted}"
 
 
+def _chapters() -> list[Path]:
+    return [p for p in PAGES if p.name != "intro.md"]
+
+
+@pytest.mark.parametrize("chapter", _chapters(), ids=lambda p: p.stem)
+def test_paired_notebook_is_in_sync(chapter):
+    """Each chapter has a paired .ipynb (jupytext) next to it, for the Colab and Binder
+    buttons; it must hold the same cells as the .md source."""
+    import jupytext
+    import nbformat
+    ipynb = chapter.with_suffix(".ipynb")
+    hint = f"run: jupytext --sync {chapter.relative_to(ROOT)}"
+    assert ipynb.exists(), f"{ipynb.name} is missing; {hint}"
+    md = jupytext.read(chapter)
+    nb = nbformat.read(ipynb, as_version=4)
+    cells = lambda n: [(c.cell_type, c.source, c.metadata.get("tags", [])) for c in n.cells]  # noqa: E731
+    assert cells(md) == cells(nb), f"{ipynb.name} differs from {chapter.name}; {hint}"
+
+
+@pytest.mark.parametrize("chapter", _chapters(), ids=lambda p: p.stem)
+def test_colab_installs_from_the_configured_repository(chapter):
+    """Colab opens a chapter without the package: its first cell installs it from the
+    repository named in _config.yml (the one place to change it; this test names the rest)."""
+    import yaml
+    url = yaml.safe_load((ROOT / "_config.yml").read_text())["repository"]["url"]
+    import jupytext
+    first = next(c for c in jupytext.read(chapter).cells if c.cell_type == "code")
+    assert f'"lmlab @ git+{url}"' in first.source, \
+        f"the first cell of {chapter.name} must install lmlab from {url} on Colab"
+
+
 # --------------------------------------------------------------------------- the build
 def _jupyter_book() -> str:
     local = Path(sys.executable).parent / "jupyter-book"

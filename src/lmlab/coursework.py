@@ -120,7 +120,8 @@ DEFAULT_OUT = Path("_build") / "coursework"
 
 def toc_files(root: Path | str = ".") -> list[Path]:
     """Every document named in ``root/_toc.yml`` (root page first), as existing-or-not
-    paths with their suffix (``.md`` unless a ``.ipynb`` of that name exists)."""
+    paths with their suffix: ``.md`` (the source; a paired ``.ipynb`` beside it is a copy for
+    Colab), or ``.ipynb`` where only that exists."""
     import yaml
 
     root = Path(root)
@@ -144,8 +145,8 @@ def toc_files(root: Path | str = ".") -> list[Path]:
     for name in names:
         path = root / name
         if not path.suffix:
-            path = path.with_suffix(".ipynb") if path.with_suffix(".ipynb").exists() \
-                else path.with_suffix(".md")
+            path = path.with_suffix(".md") if path.with_suffix(".md").exists() \
+                or not path.with_suffix(".ipynb").exists() else path.with_suffix(".ipynb")
         paths.append(path)
     return paths
 
