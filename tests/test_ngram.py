@@ -180,3 +180,19 @@ def test_bad_input(book_chars):
         m.next_log_probs(["abd"])
     with pytest.raises(ValueError, match="exceeds the counts' max_order"):
         ngram.NGramModel(m.vocab, m.counts, ngram.NGramConfig(3))
+
+
+def test_count_accessors():
+    text = "abracadabra"
+    v = vocab.char_vocab(text)
+    c = ngram.NGramCounts.from_text(v, text, 3)
+    enc = lambda s: v.encode(s)   # noqa: E731
+    assert c.count_of(enc("a")) == 5 and c.count_of(enc("abr")) == 2 and c.count_of(enc("zz"[:0] + "ca")) == 1
+    assert c.count_of(enc("aa")) == 0
+    assert c.continuation_count(enc("a")) == 3          # after r, c, d
+    assert c.continuation_count(enc("br")) == 1
+    assert c.distinct(1) == 5 and c.distinct(3) == len({text[i:i + 3] for i in range(9)})
+    with pytest.raises(ValueError, match="shorter than max_order=3"):
+        c.continuation_count(enc("abr"))
+    with pytest.raises(ValueError, match="at most max_order=3"):
+        c.count_of(enc("abra"))

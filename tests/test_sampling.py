@@ -139,3 +139,13 @@ def test_generate_bad_input():
         sampling.generate(m, "a", -1)
     with pytest.raises(TypeError, match="LanguageModel"):
         sampling.generate("model", "a", 5)
+
+
+def test_repeated_ngram_share():
+    assert sampling.repeated_ngram_share([1, 2, 3, 4] * 3, 4) == pytest.approx(5 / 9)
+    assert sampling.repeated_ngram_share("abcdefg", 2) == 0.0
+    assert sampling.repeated_ngram_share(np.zeros(10, dtype=int), 3) == pytest.approx(7 / 8)
+    with pytest.raises(ValueError, match="at least n = 4 tokens"):
+        sampling.repeated_ngram_share([1, 2], 4)
+    with pytest.raises(ValueError, match="n must be an integer >= 1"):
+        sampling.repeated_ngram_share([1, 2], 0)

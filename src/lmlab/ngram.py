@@ -220,6 +220,28 @@ class NGramCounts:
         out[ids[:, 0]] = counts
         return out
 
+    def count_of(self, gram: object) -> int:
+        """How often one n-gram (a sequence of ids, length 1..max_order) occurs."""
+        g = np.asarray(gram, dtype=np.int64).ravel()
+        k = self._order(len(g))
+        i = _lookup(self.keys[k], np.array([self.encode(g)]))
+        return int(_take(self.count[k], i)[0])
+
+    def continuation_count(self, gram: object) -> int:
+        """N1+(. g): how many distinct tokens occur just before the n-gram ``g`` (length
+        1..max_order-1), the count Kneser-Ney uses below the highest order."""
+        g = np.asarray(gram, dtype=np.int64).ravel()
+        k = self._order(len(g))
+        if k >= self.max_order:
+            raise ValueError(f"continuation counts exist for n-grams shorter than max_order="
+                             f"{self.max_order}, got one of length {k}")
+        i = _lookup(self.keys[k], np.array([self.encode(g)]))
+        return int(_take(self.cont[k], i)[0])
+
+    def distinct(self, order: int) -> int:
+        """Number of distinct n-grams of this order in the counted text."""
+        return len(self.keys[self._order(order)])
+
     def _order(self, order: object) -> int:
         order = _check_order(order)
         if order > self.max_order:

@@ -23,7 +23,8 @@ import numpy as np
 from .lm import LanguageModel, as_ids
 
 __all__ = ["check_logits", "check_temperature", "softmax", "log_softmax", "top_k_filter",
-           "entropy", "temperature_entropy", "rng_from", "sample", "generate"]
+           "entropy", "temperature_entropy", "rng_from", "sample", "generate",
+           "repeated_ngram_share"]
 
 
 def check_logits(logits: object, name: str = "logits") -> np.ndarray:
@@ -182,3 +183,17 @@ def generate(model: LanguageModel, prompt: object = "", length: int = 200,
         if stop is not None and model.vocab.symbols[nxt] == stop:
             break
     return model.vocab.decode(out)
+
+
+def repeated_ngram_share(tokens: Sequence[object], n: int = 4) -> float:
+    """Share of a text's n-grams that already occurred earlier in the same text:
+    ``1 - distinct / total``. 0 for a text that never repeats itself, close to 1 for a
+    text stuck in a loop (as greedy decoding often is). ``tokens`` is any sequence
+    (ids, words, or a str of characters)."""
+    if isinstance(n, bool) or not isinstance(n, (int, np.integer)) or n < 1:
+        raise ValueError(f"n must be an integer >= 1, got {n!r}")
+    toks = list(tokens.tolist() if isinstance(tokens, np.ndarray) else tokens)
+    if len(toks) < n:
+        raise ValueError(f"tokens must hold at least n = {n} tokens, got {len(toks)}")
+    grams = [tuple(toks[i:i + n]) for i in range(len(toks) - n + 1)]
+    return 1.0 - len(set(grams)) / len(grams)
