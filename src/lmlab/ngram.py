@@ -6,18 +6,21 @@ unseen n-grams a share of probability:
 
 * **add-k** (Laplace for ``k = 1``):
   ``p(w | h) = (c(h w) + k) / (c(h) + k V)``.
-* **interpolated Kneser-Ney** (Chen & Goodman 1999, section 3.5): subtract a discount
-  ``D`` from every seen count and give the freed mass to the next-lower order, whose
-  counts are *continuation* counts ``N1+(. g)`` (in how many different contexts ``g``
-  appeared) rather than raw counts::
+* **interpolated Kneser-Ney** with Chen & Goodman's modified discounts (Chen & Goodman
+  1999, section 3.5): subtract a discount from every seen count and give the freed mass
+  to the next-lower order, whose counts are *continuation* counts ``N1+(. g)`` (in how
+  many different contexts ``g`` appeared) rather than raw counts::
 
-      p_k(w | h) = max(c_k(h w) - D_k, 0) / c_k(h .)
-                   + D_k N1+(h .) / c_k(h .) * p_{k-1}(w | h')
+      p_k(w | h) = (c_k(h w) - D(c_k(h w))) / c_k(h .)  +  gamma(h) p_{k-1}(w | h')
+      gamma(h)   = (D1 N1(h .) + D2 N2(h .) + D3+ N3+(h .)) / c_k(h .)
 
   where ``h'`` drops the first token of ``h``, ``c_k`` is the raw count at the highest
-  order and the continuation count below it, and ``p_0`` is uniform over the vocabulary.
-  A context never seen hands all its mass to the lower order. Each order's discount is
-  ``D = n1 / (n1 + 2 n2)`` from its own counts-of-counts (Ney, Essen & Kneser 1994).
+  order and the continuation count below it, ``D(c)`` is ``D1``, ``D2`` or ``D3+`` for a
+  count of 1, 2 or more, ``Nj(h .)`` counts the tokens seen exactly j (or 3+) times after
+  ``h``, and ``p_0`` is uniform over the vocabulary. A context never seen hands all its
+  mass to the lower order. Each order (and each kind of count) has its own discounts,
+  estimated from its counts-of-counts: ``Dj = j - (j + 1) Y n_{j+1} / n_j`` with
+  ``Y = n1 / (n1 + 2 n2)``.
 
 Every token of a scored text is predicted, the first ones from the shorter context they
 have (the model of order ``t + 1`` at position ``t``).
@@ -27,7 +30,7 @@ as one integer, its tokens as the digits of a base ``2**b`` number with ``2**b >
 token most significant, digit ``V`` padding the end of the text), and sorts those integers
 once. Then
 the k-grams of every order ``k <= max_order`` are already in sorted order (a prefix of
-sorted strings is sorted), so all orders are read off the one sort with integer division.
+sorted strings is sorted), so all orders are read off the one sort with bit shifts.
 The codes must fit in 63 bits: ``b * max_order <= 63``, which allows order 9 for up to 127
 characters and order 4 for up to 32,767 words.
 """
@@ -80,11 +83,19 @@ def _take(values: np.ndarray, idx: np.ndarray) -> np.ndarray:
 
 
 def _discounts(counts: np.ndarray) -> np.ndarray:
-    """Chen & Goodman's discounts (D1, D2, D3+) from counts-of-counts n1..n4."""
+    """Chen & Goodman's discounts (D1, D2, D3+) from counts-of-counts n1..n4.
+
+    ``D_j = j - (j + 1) Y n_{j+1} / n_j`` with ``Y = n1 / (n1 + 2 n2)``. On small texts
+    the formula can leave ``(0, j]``; such a discount is replaced by ``Y`` (or 0.5 when
+    ``Y`` is 0), so that every discount is positive and no token gets probability 0."""
     n = [int(np.count_nonzero(counts == j)) for j in (1, 2, 3, 4)]
-    y = n[0] / (n[0] + 2 * n[1]) if n[0] + 2 * n[1] > 0 else 0.5
-    d = [j - (j + 1) * y * n[j] / n[j - 1] if n[j - 1] > 0 else y for j in (1, 2, 3)]
-    return np.clip(np.array(d, dtype=np.float64), 0.0, [1.0, 2.0, 3.0])
+    y = n[0] / (n[0] + 2 * n[1]) if n[0] + 2 * n[1] > 0 else 0.0
+    fallback = y if y > 0 else 0.5
+    d = []
+    for j in (1, 2, 3):
+        dj = j - (j + 1) * y * n[j] / n[j - 1] if n[j - 1] > 0 else fallback
+        d.append(dj if 0 < dj <= j else fallback)
+    return np.array(d, dtype=np.float64)
 
 
 class NGramCounts:
@@ -303,8 +314,7 @@ class NGramCounts:
             top = self._level(k, True, ctx, idx, low)
             # the model of order n uses order k as its top at positions t = k-1 (shorter
             # context) and, for n = k, at every t >= k-1
-            with np.errstate(divide="ignore"):            # p = 0 only if a discount is 0
-                out[k - 1, k - 1:] = np.log(top)
+            out[k - 1, k - 1:] = np.log(top)
             if len(top):                                 # position k-1: order k is the top
                 out[k:, k - 1] = out[k - 1, k - 1]
             if k < K:
