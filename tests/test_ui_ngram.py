@@ -7,7 +7,7 @@ import pytest
 
 from lmlab.ngram import NGramConfig, NGramCounts, NGramModel
 from lmlab.sampling import generate
-from lmlab.ui.ngram import heldout_bits_by_order, ngram_sampler
+from lmlab.ui.ngram import ngram_sampler
 from lmlab.vocab import char_vocab
 
 TRAIN = ("ROMEO:\nBut soft, what light through yonder window breaks?\n"
@@ -27,17 +27,15 @@ def expected(v, counts, n, t, seed, prompt, length):
     return html.escape(generate(model, prompt=prompt, length=length, temperature=t, seed=seed))
 
 
-def test_heldout_bits_by_order(setup):
-    v, counts = setup
-    bits = heldout_bits_by_order(v, counts, VAL)
-    assert sorted(bits) == [1, 2, 3, 4]
+def heldout_bits(v, counts):
+    """{n: held-out bits per character} as the chapter computes it."""
     lp = counts.kn_log_probs_by_order(v.encode(VAL))
-    assert bits[3] == pytest.approx(-lp[2].mean() / math.log(2))
+    return {n + 1: float(-lp[n].mean() / math.log(2)) for n in range(counts.max_order)}
 
 
 def test_controls_recompute(setup):
     v, counts = setup
-    bits = heldout_bits_by_order(v, counts, VAL)
+    bits = heldout_bits(v, counts)
     box = ngram_sampler(v, counts, heldout_bits=bits, length=40, n=2)
     assert set(box.controls) == {"n", "temperature", "seed", "prompt"}
     assert box.figure is None
