@@ -366,6 +366,9 @@ class NGramCounts:
             if total + k * V <= 0:
                 return np.full(V, 1.0 / V)
             return (c + k) / (total + k * V)
+        # The same recursion as _level, written for one context and all V next tokens at
+        # once (sampling calls this per token, so it avoids _level's per-element lookups);
+        # tests check both paths give the same probabilities.
         p = np.full(V, 1.0 / V)
         hc = 0                                           # code of the context of order j
         for j in range(1, m + 2):                        # order j uses the last j-1 ids

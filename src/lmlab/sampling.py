@@ -121,22 +121,30 @@ def rng_from(seed: int | np.random.Generator | None) -> np.random.Generator:
     raise TypeError(f"seed must be a non-negative int or a numpy Generator, got {seed!r}")
 
 
+def _draw(z: np.ndarray, temperature: float, top_k: int | None, rng: np.random.Generator,
+          greedy: bool) -> np.ndarray:
+    """One token per row of the checked 2-D scores ``z``: inverse-CDF sampling with one
+    uniform number per row (the first ``i`` whose cumulative weight exceeds ``u``)."""
+    if top_k is not None and top_k < z.shape[-1]:
+        z = z.copy()
+        np.put_along_axis(z, np.argpartition(-z, top_k - 1, axis=-1)[:, top_k:], -np.inf, axis=-1)
+    if greedy:
+        return z.argmax(axis=-1)
+    w = np.exp((z - z.max(axis=-1, keepdims=True)) / temperature)
+    c = w.cumsum(axis=-1)
+    u = rng.random(len(z))[:, None] * c[:, -1:]
+    return (c <= u).sum(axis=-1).clip(max=z.shape[-1] - 1)
+
+
 def sample(logits: object, temperature: float = 1.0, top_k: int | None = None,
            seed: int | np.random.Generator | None = 0, greedy: bool = False) -> np.ndarray | int:
     """Draw one token per row of ``logits`` from ``softmax(top_k(z) / T)``; with
     ``greedy=True`` take the highest score instead (the ``T -> 0`` limit)."""
     z = check_logits(logits)
     if top_k is not None:
-        z = top_k_filter(z, top_k)
-    if greedy:
-        out = z.argmax(axis=-1)
-    else:
-        p = softmax(z, temperature)
-        rng = rng_from(seed)
-        flat = p.reshape(-1, p.shape[-1])
-        c = flat.cumsum(axis=-1)
-        u = rng.random(len(flat))[:, None] * c[:, -1:]
-        out = (c <= u).sum(axis=-1).clip(max=p.shape[-1] - 1).reshape(p.shape[:-1])
+        top_k_filter(z, top_k)                          # validates k
+    t = 1.0 if greedy else check_temperature(temperature)
+    out = _draw(z.reshape(-1, z.shape[-1]), t, top_k, rng_from(seed), greedy).reshape(z.shape[:-1])
     return int(out) if np.ndim(out) == 0 else out
 
 
@@ -169,15 +177,7 @@ def generate(model: LanguageModel, prompt: object = "", length: int = 200,
         z = model._next_log_probs([np.asarray(ctx, dtype=np.int64)])[0]
         if np.isnan(z).any():
             raise ValueError(f"{type(model).__name__} returned NaN log-probabilities")
-        if top_k is not None and top_k < len(z):
-            z = z.copy()
-            z[np.argpartition(-z, top_k - 1)[top_k:]] = -np.inf
-        if greedy:
-            nxt = int(z.argmax())
-        else:
-            w = np.exp((z - z.max()) / t)
-            cum = np.cumsum(w)
-            nxt = min(int(np.searchsorted(cum, rng.random() * cum[-1], side="right")), len(z) - 1)
+        nxt = int(_draw(z[None, :], t, top_k, rng, greedy)[0])
         ids.append(nxt)
         out.append(nxt)
         if stop is not None and model.vocab.symbols[nxt] == stop:
