@@ -43,7 +43,14 @@ def _lookup(keys: np.ndarray, queries: np.ndarray) -> np.ndarray:
     """Index of each query in the sorted ``keys``, or -1 where it is absent."""
     if len(keys) == 0:
         return np.full(len(queries), -1, dtype=np.int64)
-    i = np.searchsorted(keys, queries)
+    if len(queries) > 4096 and len(keys) > 65536:
+        # many queries into a large table: searching them in sorted order touches the
+        # table's memory in order (about 4x faster for the 8-grams of the book's corpus)
+        order = np.argsort(queries)
+        i = np.empty(len(queries), dtype=np.int64)
+        i[order] = np.searchsorted(keys, queries[order])
+    else:
+        i = np.searchsorted(keys, queries)
     i = np.minimum(i, len(keys) - 1)
     return np.where(keys[i] == queries, i, -1)
 
@@ -239,27 +246,34 @@ class NGramCounts:
             code = code * B + ids[j:N - order + 1 + j]
         return code
 
-    def context_index(self, context: np.ndarray) -> int:
-        """Index of a context (ids, length 0..max_order-1) in ``keys[len(context)]``, or -1
-        if it never occurs; the empty context has index 0."""
-        if len(context) == 0:
+    def code_index(self, order: int, code: int) -> int:
+        """Index of the n-gram of this order (0..max_order) with this code in
+        ``keys[order]``, or -1 if it never occurs; order 0 (the empty context) is index 0."""
+        if order == 0:
             return 0
-        keys = self.keys[len(context)]
-        code = self.encode(context)
-        i = int(np.searchsorted(keys, code))
+        keys = self.keys[order]
+        i = int(keys.searchsorted(code))
         return i if i < len(keys) and keys[i] == code else -1
 
-    def next_counts(self, context: np.ndarray, kind: str = "raw") -> np.ndarray:
+    def next_counts_of_code(self, order: int, code: int, kind: str = "raw") -> np.ndarray:
+        """How often each token (length V) follows the context of this order (0..max_order-1)
+        with this code: raw counts ``c(h w)``, or with ``kind="cont"`` the continuation
+        counts ``N1+(. h w)``."""
+        keys = self.keys[order + 1]
+        lo = code << self.bits
+        a, b = keys.searchsorted([lo, lo + self.base])
+        out = np.zeros(self.vocab_size, dtype=np.int64)
+        out[keys[a:b] - lo] = (self.count if kind == "raw" else self.cont)[order + 1][a:b]
+        return out
+
+    def next_counts(self, context: object, kind: str = "raw") -> np.ndarray:
         """How often each token (length V) follows the context (ids, length
         0..max_order-1): raw counts ``c(h w)``, or with ``kind="cont"`` the continuation
         counts ``N1+(. h w)``."""
-        k = len(context) + 1
-        B = self.base
-        lo = self.encode(context) * B
-        a, b = np.searchsorted(self.keys[k], [lo, lo + B])
-        out = np.zeros(self.vocab_size, dtype=np.int64)
-        out[self.keys[k][a:b] - lo] = (self.count[k] if kind == "raw" else self.cont[k])[a:b]
-        return out
+        ctx = np.asarray(context, dtype=np.int64).ravel()
+        if len(ctx) >= self.max_order:
+            raise ValueError(f"context must hold at most max_order - 1 = {self.max_order - 1} ids, got {len(ctx)}")
+        return self.next_counts_of_code(len(ctx), self.encode(ctx), kind)
 
     def unseen_fraction(self, ids: object, order: int) -> float:
         """Share of the n-grams of a text (ids) that never occur in the counted text."""
