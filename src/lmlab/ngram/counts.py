@@ -166,10 +166,20 @@ class NGramCounts:
         sizes = ", ".join(f"{k}:{len(self.keys[k]):,}" for k in range(1, self.max_order + 1))
         return f"NGramCounts({self.n_tokens:,} tokens, V={self.vocab_size}, distinct n-grams {{{sizes}}})"
 
+    def check_ids(self, ids: object, name: str = "ids") -> np.ndarray:
+        """``ids`` as a 1-D int64 array of ids of these counts' vocabulary (0..V-1)."""
+        x = np.asarray(ids)
+        if x.ndim != 1 or (x.size and not np.issubdtype(x.dtype, np.integer)):
+            raise TypeError(f"{name} must be a 1-D array of integer token ids, got shape {x.shape}, dtype {x.dtype}")
+        x = x.astype(np.int64, copy=False)
+        if x.size and (x.min() < 0 or x.max() >= self.vocab_size):
+            raise ValueError(f"{name} must lie in 0..{self.vocab_size - 1}, got values from {x.min()} to {x.max()}")
+        return x
+
     # ----- reading counts -------------------------------------------------------------
     def encode(self, gram: object) -> int:
         """The integer code of one n-gram given as a sequence of ids."""
-        g = np.asarray(gram, dtype=np.int64).ravel()
+        g = self.check_ids(np.ravel(gram), "gram")
         code = 0
         for t in g.tolist():
             code = code * self.base + int(t)
@@ -211,7 +221,7 @@ class NGramCounts:
 
     def count_of(self, gram: object) -> int:
         """How often one n-gram (a sequence of ids, length 1..max_order) occurs."""
-        g = np.asarray(gram, dtype=np.int64).ravel()
+        g = self.check_ids(np.ravel(gram), "gram")
         k = self._order(len(g))
         i = _lookup(self.keys[k], np.array([self.encode(g)]))
         return int(_take(self.count[k], i)[0])
@@ -219,7 +229,7 @@ class NGramCounts:
     def continuation_count(self, gram: object) -> int:
         """N1+(. g): how many distinct tokens occur just before the n-gram ``g`` (length
         1..max_order-1), the count Kneser-Ney uses below the highest order."""
-        g = np.asarray(gram, dtype=np.int64).ravel()
+        g = self.check_ids(np.ravel(gram), "gram")
         k = self._order(len(g))
         if k >= self.max_order:
             raise ValueError(f"continuation counts exist for n-grams shorter than max_order="
@@ -270,7 +280,9 @@ class NGramCounts:
         """How often each token (length V) follows the context (ids, length
         0..max_order-1): raw counts ``c(h w)``, or with ``kind="cont"`` the continuation
         counts ``N1+(. h w)``."""
-        ctx = np.asarray(context, dtype=np.int64).ravel()
+        ctx = self.check_ids(context, "context")
+        if kind not in ("raw", "cont"):
+            raise ValueError(f"kind must be 'raw' or 'cont', got {kind!r}")
         if len(ctx) >= self.max_order:
             raise ValueError(f"context must hold at most max_order - 1 = {self.max_order - 1} ids, got {len(ctx)}")
         return self.next_counts_of_code(len(ctx), self.encode(ctx), kind)
@@ -278,7 +290,7 @@ class NGramCounts:
     def unseen_fraction(self, ids: object, order: int) -> float:
         """Share of the n-grams of a text (ids) that never occur in the counted text."""
         order = self._order(order)
-        ids = np.asarray(ids, dtype=np.int64)
+        ids = self.check_ids(ids)
         codes = self.gram_codes(ids, order)
         if len(codes) == 0:
             raise ValueError(f"the text is shorter than one {order}-gram")

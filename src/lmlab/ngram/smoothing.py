@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from ..checks import check_float, check_instance
 from .counts import NGramCounts, _lookup, _take
 
 __all__ = ["modified_discounts", "kneser_ney_step", "add_k_step",
@@ -79,8 +80,9 @@ def kneser_ney_log_probs_by_order(counts: NGramCounts, ids: object,
                                   max_order: int | None = None) -> np.ndarray:
     """Interpolated Kneser-Ney ``ln p(x_t | x_<t)`` of every token of ``ids`` for every
     model order 1..max_order at once, shape ``(max_order, N)``."""
+    check_instance(counts, "counts", NGramCounts, "a lmlab.ngram.NGramCounts")
     K = counts.max_order if max_order is None else counts._order(max_order)
-    x = np.asarray(ids, dtype=np.int64)
+    x = counts.check_ids(ids)
     N = len(x)
     out = np.empty((K, N))
     idx_prev = np.zeros(N, dtype=np.int64)          # index of the empty context
@@ -109,8 +111,10 @@ def kneser_ney_log_probs_by_order(counts: NGramCounts, ids: object,
 
 def add_k_log_probs(counts: NGramCounts, ids: object, order: int, k: float) -> np.ndarray:
     """Add-k ``ln p(x_t | x_<t)`` of every token of ``ids`` for the model of this order."""
+    check_instance(counts, "counts", NGramCounts, "a lmlab.ngram.NGramCounts")
     n = counts._order(order)
-    x = np.asarray(ids, dtype=np.int64)
+    k = check_float(k, "k", min=0)
+    x = counts.check_ids(ids)
     out = np.empty(len(x))
     for m in range(1, n + 1):                        # the order used at each position
         codes = counts.gram_codes(x, m)
@@ -127,15 +131,18 @@ def add_k_log_probs(counts: NGramCounts, ids: object, order: int, k: float) -> n
 
 
 # ----- route 2: one context, every next token ---------------------------------------------
-def _last(context: object, order: int) -> np.ndarray:
-    ctx = np.asarray(context, dtype=np.int64)
+def _last(counts: NGramCounts, context: object, order: object) -> np.ndarray:
+    """The checked context, cut to the ``order - 1`` ids the model of this order uses."""
+    check_instance(counts, "counts", NGramCounts, "a lmlab.ngram.NGramCounts")
+    order = counts._order(order)
+    ctx = counts.check_ids(context, "context")
     return ctx[max(0, len(ctx) - (order - 1)):] if order > 1 else ctx[:0]
 
 
 def kneser_ney_next_probs(counts: NGramCounts, context: object, order: int) -> np.ndarray:
     """Kneser-Ney probability of every next token (length V) after one context (ids) for
     the model of this order (only the last ``order - 1`` ids are used)."""
-    ctx = _last(context, counts._order(order))
+    ctx = _last(counts, context, order)
     m = len(ctx)                                     # the top order is m + 1
     p = np.full(counts.vocab_size, 1.0 / counts.vocab_size)
     code = 0                                         # code of the last j - 1 ids
@@ -154,7 +161,8 @@ def kneser_ney_next_probs(counts: NGramCounts, context: object, order: int) -> n
 def add_k_next_probs(counts: NGramCounts, context: object, order: int, k: float) -> np.ndarray:
     """Add-k probability of every next token (length V) after one context (ids) for the
     model of this order."""
-    ctx = _last(context, counts._order(order))
+    ctx = _last(counts, context, order)
+    k = check_float(k, "k", min=0)
     code = counts.encode(ctx)
     ci = counts.code_index(len(ctx), code)
     total = counts.ctx["raw"][len(ctx) + 1][0, ci] if ci >= 0 else 0
