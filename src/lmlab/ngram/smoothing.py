@@ -142,7 +142,19 @@ def _last(counts: NGramCounts, context: object, order: object) -> np.ndarray:
 def kneser_ney_next_probs(counts: NGramCounts, context: object, order: int) -> np.ndarray:
     """Kneser-Ney probability of every next token (length V) after one context (ids) for
     the model of this order (only the last ``order - 1`` ids are used)."""
+    return _kneser_ney_next(counts, _last(counts, context, order))
+
+
+def add_k_next_probs(counts: NGramCounts, context: object, order: int, k: float) -> np.ndarray:
+    """Add-k probability of every next token (length V) after one context (ids) for the
+    model of this order."""
     ctx = _last(counts, context, order)
+    return _add_k_next(counts, ctx, check_float(k, "k", min=0))
+
+
+def _kneser_ney_next(counts: NGramCounts, ctx: np.ndarray) -> np.ndarray:
+    """:func:`kneser_ney_next_probs` for a context already checked and cut to the model's
+    ``order - 1`` ids (the model's own calls, once per sampled token)."""
     m = len(ctx)                                     # the top order is m + 1
     p = np.full(counts.vocab_size, 1.0 / counts.vocab_size)
     code = 0                                         # code of the last j - 1 ids
@@ -158,12 +170,11 @@ def kneser_ney_next_probs(counts: NGramCounts, context: object, order: int) -> n
     return p
 
 
-def add_k_next_probs(counts: NGramCounts, context: object, order: int, k: float) -> np.ndarray:
-    """Add-k probability of every next token (length V) after one context (ids) for the
-    model of this order."""
-    ctx = _last(counts, context, order)
-    k = check_float(k, "k", min=0)
-    code = counts.encode(ctx)
+def _add_k_next(counts: NGramCounts, ctx: np.ndarray, k: float) -> np.ndarray:
+    """:func:`add_k_next_probs` for a checked context cut to the model's ``order - 1`` ids."""
+    code = 0
+    for t in ctx.tolist():
+        code = (code << counts.bits) | t
     ci = counts.code_index(len(ctx), code)
     total = counts.ctx["raw"][len(ctx) + 1][0, ci] if ci >= 0 else 0
     return add_k_step(counts.next_counts_of_code(len(ctx), code), total, k, counts.vocab_size)
