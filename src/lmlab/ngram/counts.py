@@ -256,7 +256,7 @@ class NGramCounts:
             code = code * B + ids[j:N - order + 1 + j]
         return code
 
-    def code_index(self, order: int, code: int) -> int:
+    def _code_index(self, order: int, code: int) -> int:
         """Index of the n-gram of this order (0..max_order) with this code in
         ``keys[order]``, or -1 if it never occurs; order 0 (the empty context) is index 0."""
         if order == 0:
@@ -265,7 +265,7 @@ class NGramCounts:
         i = int(keys.searchsorted(code))
         return i if i < len(keys) and keys[i] == code else -1
 
-    def next_counts_of_code(self, order: int, code: int, kind: str = "raw") -> np.ndarray:
+    def _next_counts_of_code(self, order: int, code: int, kind: str = "raw") -> np.ndarray:
         """How often each token (length V) follows the context of this order (0..max_order-1)
         with this code: raw counts ``c(h w)``, or with ``kind="cont"`` the continuation
         counts ``N1+(. h w)``."""
@@ -285,7 +285,7 @@ class NGramCounts:
             raise ValueError(f"kind must be 'raw' or 'cont', got {kind!r}")
         if len(ctx) >= self.max_order:
             raise ValueError(f"context must hold at most max_order - 1 = {self.max_order - 1} ids, got {len(ctx)}")
-        return self.next_counts_of_code(len(ctx), self.encode(ctx), kind)
+        return self._next_counts_of_code(len(ctx), self.encode(ctx), kind)
 
     def unseen_fraction(self, ids: object, order: int) -> float:
         """Share of the n-grams of a text (ids) that never occur in the counted text."""

@@ -161,11 +161,11 @@ def _kneser_ney_next(counts: NGramCounts, ctx: np.ndarray) -> np.ndarray:
     for j in range(1, m + 2):                        # order j uses the last j - 1 ids
         if j >= 2:
             code |= int(ctx[m - (j - 1)]) << (counts.bits * (j - 2))
-        ci = counts.code_index(j - 1, code)
+        ci = counts._code_index(j - 1, code)
         if ci < 0:
             break                                    # unseen context: so are longer ones
         kind = "raw" if j == m + 1 else "cont"
-        p = kneser_ney_step(counts.next_counts_of_code(j - 1, code, kind),
+        p = kneser_ney_step(counts._next_counts_of_code(j - 1, code, kind),
                             counts.ctx[kind][j][:, ci], counts.discounts[kind][j], p)
     return p
 
@@ -175,6 +175,6 @@ def _add_k_next(counts: NGramCounts, ctx: np.ndarray, k: float) -> np.ndarray:
     code = 0
     for t in ctx.tolist():
         code = (code << counts.bits) | t
-    ci = counts.code_index(len(ctx), code)
+    ci = counts._code_index(len(ctx), code)
     total = counts.ctx["raw"][len(ctx) + 1][0, ci] if ci >= 0 else 0
-    return add_k_step(counts.next_counts_of_code(len(ctx), code), total, k, counts.vocab_size)
+    return add_k_step(counts._next_counts_of_code(len(ctx), code), total, k, counts.vocab_size)
