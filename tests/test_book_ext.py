@@ -109,3 +109,17 @@ def test_exercise_cells_get_the_html_tags(ext):
     assert check.metadata["tags"] == ["hidden-check", "remove-cell"]
     assert check.source == "assert x == 1, 'x'"
     assert nb.metadata["source_map"] == [3, 6]
+
+
+def test_capture_cell_names_an_undefined_variable(ext):
+    from IPython.core.interactiveshell import InteractiveShell
+
+    shell = InteractiveShell.instance()
+    result = shell.run_cell(ext.capture_source(["not_defined_here_txt"]))
+    assert isinstance(result.error_in_exec, NameError)
+    assert "compute it in a code cell before that text" in str(result.error_in_exec)
+    assert "_lmlab_eval" in shell.user_ns       # the helper stays only when it failed
+    shell.run_cell("del _lmlab_eval")
+    shell.run_cell("ok_txt = 'x'")
+    shell.run_cell(ext.capture_source(["ok_txt"]))
+    assert "_lmlab_eval" not in shell.user_ns
