@@ -115,6 +115,7 @@ DEFAULT_CONFIG = {
     "export_cell": False,
     "solutions_pdf": False,
     "run_tests": True,
+    "python_version": "3.11",
     "tests": {"ok_format": False},
 }
 DEFAULT_OUT = Path("_build") / "coursework"
