@@ -243,8 +243,8 @@ def convert_raw_cells(nb):
 
 def convert_chapter(chapter: Path | str) -> bool:
     """Rewrite a MyST chapter file from Otter's raw cells to the tag convention in place
-    (through jupytext).  Returns whether the file changed; running it again changes
-    nothing."""
+    (through jupytext), and regenerate the ``.ipynb`` beside it if there is one.  Returns
+    whether the file changed; running it again changes nothing."""
     import jupytext
 
     chapter = Path(chapter)
@@ -255,6 +255,9 @@ def convert_chapter(chapter: Path | str) -> bool:
     after = jupytext.writes(convert_raw_cells(nb), fmt="md:myst")
     if after != before:
         chapter.write_text(after)
+        ipynb = chapter.with_suffix(".ipynb")
+        if ipynb.exists():          # the copy for Colab follows (jupytext --to ipynb)
+            jupytext.write(jupytext.reads(after, fmt="md:myst"), ipynb, fmt="ipynb")
     return after != before
 
 
