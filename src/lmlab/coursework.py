@@ -317,7 +317,8 @@ def assignment_chapters(root: Path | str = ".") -> list[Path]:
 def tag_problems(chapter: Path | str) -> list[str]:
     """What is wrong with a chapter's exercise cells (empty: all good): every exercise
     needs a solution with at least one ``# SOLUTION`` line (or block) and at least one
-    check; every check and solution cell must come after its exercise's first solution."""
+    check; every check and solution cell must come after its exercise's first solution;
+    every ``assert`` of a public check has a message."""
     problems = []
     nb = read_chapter(chapter)
     try:
@@ -332,7 +333,24 @@ def tag_problems(chapter: Path | str) -> list[str]:
             problems.append(f"{chapter}: {ex.name}: no check cell")
         if ex.all_checks and ex.all_checks[0] < ex.solutions[0]:
             problems.append(f"{chapter}: {ex.name}: a check comes before the solution")
+        for i in ex.checks:
+            for line in _asserts_without_message(nb.cells[i].source):
+                problems.append(f"{chapter}: {ex.name}: a public check's assert has no message "
+                                f"(what was expected, and the student's value): {line!r}")
     return problems
+
+
+def _asserts_without_message(source: str) -> list[str]:
+    """The ``assert`` statements of a check cell without a message (first line of each)."""
+    import ast
+
+    try:
+        tree = ast.parse(source)
+    except SyntaxError:
+        return []
+    lines = source.splitlines()
+    return [lines[node.lineno - 1].strip() for node in ast.walk(tree)
+            if isinstance(node, ast.Assert) and node.msg is None]
 
 
 # --------------------------------------------------------------------------- Otter
