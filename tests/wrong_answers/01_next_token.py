@@ -8,13 +8,13 @@ through cannot tell a right answer from a wrong one.
 WRONG = {
     "q1": [
         # forgot to count the start in generated words (it includes the prompt)
-        """model2 = ngram.fit(train_words, V, order=2)
+        """model2 = ngram.fit(V, train_words, order=2)
 prompt_ids = list(V.encode("o romeo"))
 start2, period2 = greedy_cycle(prompt_ids + generate_ids(model2, "o romeo", 200, greedy=True), 1)
 start4, period4 = greedy_cycle(prompt_ids + generate_ids(model, "o romeo", 200, greedy=True), 3)
 """,
         # took three words as the state of the 2-gram model too
-        """model2 = ngram.fit(train_words, V, order=2)
+        """model2 = ngram.fit(V, train_words, order=2)
 prompt_ids = list(V.encode("o romeo"))
 first2, period2 = greedy_cycle(prompt_ids + generate_ids(model2, "o romeo", 200, greedy=True), 3)
 first4, period4 = greedy_cycle(prompt_ids + generate_ids(model, "o romeo", 200, greedy=True), 3)
@@ -25,7 +25,7 @@ start2, start4 = first2 - len(prompt_ids), first4 - len(prompt_ids)
 start4, period4 = start, period
 """,
         # floats from a division instead of whole numbers of words
-        """model2 = ngram.fit(train_words, V, order=2)
+        """model2 = ngram.fit(V, train_words, order=2)
 prompt_ids = list(V.encode("o romeo"))
 first2, period2 = greedy_cycle(prompt_ids + generate_ids(model2, "o romeo", 200, greedy=True), 1)
 first4, period4 = greedy_cycle(prompt_ids + generate_ids(model, "o romeo", 200, greedy=True), 3)
