@@ -7,13 +7,21 @@ the cross-entropy on the training text plus ``k`` pseudo-observations of every p
 .. math:: L(W) = -\\frac{1}{N} \\sum_{a,b} (C_{ab} + k) \\ln \\mathrm{softmax}(W_a)_b ,
 
 which is convex in ``W`` and whose minimum is exactly the add-k table
-``(C_ab + k) / (C_a + kV)``: counting and gradient descent reach the same model. With
-``k = 0`` the optimum is the raw count ratio, which gives probability 0 to every pair never
-seen in training, so its held-out cross-entropy is infinite; the pseudo-count plays the role
-that regularisation plays in larger networks.
+``(C_ab + k) / (C_a + kV)``: counting and gradient descent reach the same model. The
+gradient of one observed pair ``(a, b)`` is ``softmax(W_a) - onehot(b)`` on row ``a``;
+summed over a row it is ``T_a softmax(W_a) - (C_a + k)`` with ``T_a = C_a + kV``
+(:func:`row_gradient`), zero exactly at the add-k table. With ``k = 0`` the optimum is the
+raw count ratio, which gives probability 0 to every pair never seen in training, so its
+held-out cross-entropy is infinite.
+
+The ``k`` pseudo-counts are label smoothing with a context-dependent weight: the add-k
+row equals ``(1 - eps_a) onehot-average + eps_a / V`` with ``eps_a = kV / (C_a + kV)``.
 
 Training is full-batch on the count table (the loss depends on the text only through the
-counts), with Adam, on the CPU with one thread.
+counts), with Adam (optionally with a cosine learning-rate decay), on the CPU with one
+thread. Cells whose target probability is tiny (pairs never seen after a frequent symbol)
+have tiny gradients and converge last: :func:`compare_tables` measures how far a trained
+table is from the counted one, cell by cell.
 """
 from __future__ import annotations
 
@@ -28,20 +36,24 @@ from .lm import LanguageModel, as_ids
 from .ngram import NGramCounts
 from .vocab import Vocab
 
-__all__ = ["BigramTrainConfig", "NeuralBigram", "train_bigram"]
+__all__ = ["BigramTrainConfig", "NeuralBigram", "train_bigram", "pair_counts", "add_k_table",
+           "row_gradient", "TableComparison", "compare_tables"]
 
 
 @dataclass(frozen=True)
 class BigramTrainConfig:
     """How to train a :class:`NeuralBigram`: Adam with learning rate ``lr`` for ``steps``
     full-batch steps from an all-zero table (the uniform model), with ``k`` pseudo-counts
-    per pair; ``seed`` fixes the initial table when ``init_scale > 0`` (random logits)."""
+    per pair; ``seed`` fixes the initial table when ``init_scale > 0`` (random logits).
+    With ``min_lr`` set, the learning rate follows a cosine from ``lr`` at the first step
+    down to ``min_lr`` at the last; ``None`` keeps it constant."""
 
     steps: int = 300
     lr: float = 0.5
     k: float = 1.0
     init_scale: float = 0.0
     seed: int = 0
+    min_lr: float | None = None
 
     def __post_init__(self):
         if isinstance(self.steps, bool) or not isinstance(self.steps, int) or self.steps < 0:
@@ -52,6 +64,18 @@ class BigramTrainConfig:
                 raise ValueError(f"{name} must be a finite number >= 0, got {v!r}")
         if self.lr == 0:
             raise ValueError("lr must be > 0")
+        if self.min_lr is not None:
+            m = self.min_lr
+            if isinstance(m, bool) or not isinstance(m, (int, float)) or not math.isfinite(m) \
+                    or not 0 <= m <= self.lr:
+                raise ValueError(f"min_lr must be None or a number in [0, lr={self.lr}], got {m!r}")
+
+    def lr_at(self, step: int) -> float:
+        """The learning rate of update ``step`` (0-based)."""
+        if self.min_lr is None or self.steps <= 1:
+            return float(self.lr)
+        frac = step / (self.steps - 1)
+        return float(self.min_lr + 0.5 * (self.lr - self.min_lr) * (1 + math.cos(math.pi * frac)))
 
 
 class NeuralBigram(LanguageModel):
@@ -114,6 +138,8 @@ def train_bigram(vocab: Vocab, text: object, config: BigramTrainConfig = BigramT
     if callback is not None:
         callback(0, NeuralBigram(vocab, W.detach().numpy().copy()))
     for step in range(config.steps):
+        for group in opt.param_groups:
+            group["lr"] = config.lr_at(step)
         opt.zero_grad()
         nll = -(target * torch.log_softmax(W, dim=1)).sum(dim=1)
         pair_loss = nll[:V].sum() / pairs               # the bigram rows
@@ -123,3 +149,60 @@ def train_bigram(vocab: Vocab, text: object, config: BigramTrainConfig = BigramT
         if callback is not None:
             callback(step + 1, NeuralBigram(vocab, W.detach().numpy().copy()))
     return NeuralBigram(vocab, W.detach().numpy()), history
+
+
+def add_k_table(vocab: Vocab, text: object, k: float) -> np.ndarray:
+    """The counted model as natural-log probabilities, shape ``(V + 1, V)``: row ``a`` is
+    ``ln (C_ab + k) / (C_a + kV)``, row ``V`` the first-token distribution, the table
+    that :func:`train_bigram` converges to."""
+    if isinstance(k, bool) or not isinstance(k, (int, float)) or not math.isfinite(k) or k < 0:
+        raise ValueError(f"k must be a finite number >= 0, got {k!r}")
+    T = pair_counts(vocab, text).astype(np.float64) + k
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return np.log(T / T.sum(axis=1, keepdims=True))
+
+
+def row_gradient(logits: np.ndarray, targets: np.ndarray) -> np.ndarray:
+    """Gradient of ``-sum_b targets[a, b] ln softmax(logits[a])_b`` with respect to the
+    logits, row by row: ``targets.sum(1) * softmax(logits) - targets``. For one observed
+    pair (a one-hot target row) this is softmax minus one-hot."""
+    w = np.asarray(logits, dtype=np.float64)
+    t = np.asarray(targets, dtype=np.float64)
+    if w.shape != t.shape or w.ndim != 2:
+        raise ValueError(f"logits and targets must be 2-D arrays of one shape, got {w.shape} and {t.shape}")
+    z = np.exp(w - w.max(axis=1, keepdims=True))
+    p = z / z.sum(axis=1, keepdims=True)
+    return t.sum(axis=1, keepdims=True) * p - t
+
+
+@dataclass(frozen=True)
+class TableComparison:
+    """How far a table of log-probabilities is from a reference one, over the rows
+    compared: the largest ``|ln p - ln p_ref|``, its signed value and cell ``(a, b)``, the
+    share of cells whose probability is off by more than ``rel`` (relative), and the mean
+    ``|ln p - ln p_ref|``."""
+
+    max_abs: float
+    signed: float
+    cell: tuple[int, int]
+    share_off: float
+    mean_abs: float
+    rel: float
+
+
+def compare_tables(log_p: np.ndarray, log_ref: np.ndarray, rel: float = 0.1) -> TableComparison:
+    """Compare two tables of natural-log probabilities of one shape, cell by cell."""
+    a = np.asarray(log_p, dtype=np.float64)
+    b = np.asarray(log_ref, dtype=np.float64)
+    if a.shape != b.shape or a.ndim != 2:
+        raise ValueError(f"log_p and log_ref must be 2-D arrays of one shape, got {a.shape} and {b.shape}")
+    if not (np.isfinite(a).all() and np.isfinite(b).all()):
+        raise ValueError("log_p and log_ref must be finite (a k = 0 table has ln 0 = -inf cells)")
+    if not (isinstance(rel, (int, float)) and rel > 0):
+        raise ValueError(f"rel must be a number > 0, got {rel!r}")
+    d = a - b
+    i = np.unravel_index(int(np.argmax(np.abs(d))), d.shape)
+    return TableComparison(max_abs=float(np.abs(d[i])), signed=float(d[i]),
+                           cell=(int(i[0]), int(i[1])),
+                           share_off=float(np.mean(np.abs(np.expm1(d)) > rel)),
+                           mean_abs=float(np.mean(np.abs(d))), rel=float(rel))
