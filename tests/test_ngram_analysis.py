@@ -1,11 +1,11 @@
-"""Tests of lmlab.ngram_analysis: held-out counts, add-k for many k, word helpers."""
+"""Tests of lmlab.ngram.analysis: held-out counts, add-k for many k, word helpers."""
 import math
 
 import numpy as np
 import pytest
 
 from lmlab import corpus, ngram, vocab
-from lmlab.ngram_analysis import (SENTENCE, AddKScorer, held_out_counts, normalise_words,
+from lmlab.ngram.analysis import (SENTENCE, AddKScorer, held_out_counts, normalise_words,
                                   spelling_nats, with_sentence_marks)
 
 TEXT = corpus.load_play("the-tempest")

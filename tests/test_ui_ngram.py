@@ -81,7 +81,7 @@ def test_invalid_arguments(setup):
 
 def test_add_k_explorer_recomputes_through_the_scorer(setup):
     import numpy as np
-    from lmlab.ngram_analysis import AddKScorer
+    from lmlab.ngram.analysis import AddKScorer
     from lmlab.ui.ngram import add_k_explorer
     v, counts = setup
     scorer = AddKScorer(counts, v.encode(VAL))

@@ -3,7 +3,7 @@ pseudo-count.
 
 :func:`add_k_explorer`: a log slider for the pseudo-count ``k``; every change recomputes
 the held-out cross-entropy of the add-k models of every order through
-:class:`lmlab.ngram_analysis.AddKScorer` (counts looked up once, so a redraw costs about a
+:class:`lmlab.ngram.analysis.AddKScorer` (counts looked up once, so a redraw costs about a
 millisecond) and redraws the curve, with Kneser-Ney for comparison.
 
 :func:`ngram_sampler`:
@@ -27,7 +27,7 @@ import plotly.graph_objects as go
 
 from ..fig.ngram import LN2, add_k_figure, format_k
 from ..ngram import NGramConfig, NGramCounts, NGramModel
-from ..ngram_analysis import AddKScorer
+from ..ngram.analysis import AddKScorer
 from ..sampling import generate
 from ..vocab import Vocab
 

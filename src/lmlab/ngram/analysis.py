@@ -23,9 +23,10 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .corpus import words as split_words
-from .ngram import NGramCounts
-from .vocab import Vocab
+from ..corpus import words as split_words
+from ..vocab import Vocab
+from .counts import NGramCounts, _lookup, _take
+from .smoothing import add_k_step
 
 __all__ = ["HeldOutCounts", "held_out_counts", "AddKScorer", "SENTENCE", "SENTENCE_ENDS",
            "with_sentence_marks", "normalise_words", "spelling_nats"]
@@ -61,12 +62,10 @@ def held_out_counts(first: NGramCounts, second: NGramCounts, order: int,
         raise ValueError(f"max_count must be an integer >= 1, got {max_count!r}")
     ids, c1 = first.grams(order)
     second.grams(order)                                   # checks the order for both
-    keys2 = second.keys[order]
     codes = np.zeros(len(ids), dtype=np.int64)
     for j in range(order):
         codes = codes * second.base + ids[:, j]
-    pos = np.minimum(np.searchsorted(keys2, codes), max(len(keys2) - 1, 0))
-    c2 = np.where(keys2[pos] == codes, second.count[order][pos], 0) if len(keys2) else np.zeros(len(codes))
+    c2 = _take(second.count[order], _lookup(second.keys[order], codes))
     r = np.arange(1, max_count + 1)
     n = np.array([int(np.sum(c1 == x)) for x in r])
     mean = np.array([float(c2[c1 == x].mean()) if m else math.nan for x, m in zip(r, n)])
@@ -80,8 +79,8 @@ class AddKScorer:
 
     For the model of order ``n`` at position ``t`` (context: the ``n - 1`` tokens before,
     fewer at the start of the text), ``c[n-1, t] = C(h x_t)`` and ``total[n-1, t] = C(h .)``;
-    then ``p = (c + k) / (total + k V)``, or ``1 / V`` where ``total + k V = 0`` (the same
-    rule as :class:`lmlab.ngram.NGramModel`; tests check the two agree).
+    then ``p`` is :func:`lmlab.ngram.smoothing.add_k_step` of them (tests check that the
+    scores equal :class:`lmlab.ngram.NGramModel`'s).
     """
 
     def __init__(self, counts: NGramCounts, ids: object, max_order: int | None = None):
@@ -101,16 +100,11 @@ class AddKScorer:
         per_order = []                                   # (c, total) of order m at t >= m-1
         for m in range(1, K + 1):
             codes = counts.gram_codes(x, m) if m <= N else np.zeros(0, dtype=np.int64)
-            keys = counts.keys[m]
-            i = np.minimum(np.searchsorted(keys, codes), len(keys) - 1)
-            c = np.where(keys[i] == codes, counts.count[m][i], 0)
+            c = _take(counts.count[m], _lookup(counts.keys[m], codes))
             if m == 1:
                 tot = np.full(len(codes), counts.n_tokens)
             else:
-                pk = counts.keys[m - 1]
-                hc = codes // counts.base
-                j = np.minimum(np.searchsorted(pk, hc), len(pk) - 1)
-                tot = np.where(pk[j] == hc, counts.ctx["raw"][m][0][j], 0)
+                tot = _take(counts.ctx["raw"][m][0], _lookup(counts.keys[m - 1], codes >> counts.bits))
             per_order.append((c, tot))
         for n in range(1, K + 1):
             for t in range(min(n - 1, N)):               # the first tokens: shorter context
@@ -133,12 +127,10 @@ class AddKScorer:
         if isinstance(k, bool) or not isinstance(k, (int, float, np.integer, np.floating)) \
                 or not math.isfinite(k) or k < 0:
             raise ValueError(f"k must be a finite number >= 0, got {k!r}")
-        V = self.vocab_size
         out = np.empty(self.max_order)
-        with np.errstate(divide="ignore", invalid="ignore"):
+        with np.errstate(divide="ignore"):
             for n, (c, total, mult) in enumerate(self._pairs):
-                den = total + k * V
-                p = np.where(den > 0, (c + k) / np.where(den > 0, den, 1), 1.0 / V)
+                p = add_k_step(c, total, float(k), self.vocab_size)
                 out[n] = -(mult * np.log(p)).sum() / self.n_positions
         return out
 
