@@ -122,3 +122,14 @@ def test_compare_tables():
         compare_tables(np.log(np.zeros((2, 4))), ref)
     with pytest.raises(ValueError, match="min_lr must be None or a number"):
         BigramTrainConfig(lr=0.1, min_lr=0.2)
+
+
+def test_pair_counts_from_counts_equals_from_text():
+    text = corpus.load_play("the-tempest")
+    v = vocab.char_vocab(text)
+    counts = ngram.NGramCounts.from_text(v, text, 4)
+    np.testing.assert_array_equal(pair_counts(v, counts), pair_counts(v, text))
+    with pytest.raises(ValueError, match="max_order >= 2"):
+        pair_counts(v, ngram.NGramCounts.from_text(v, text, 1))
+    with pytest.raises(ValueError, match="symbols but vocab has"):
+        pair_counts(vocab.char_vocab("ab"), counts)

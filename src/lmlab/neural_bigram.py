@@ -108,16 +108,25 @@ class NeuralBigram(LanguageModel):
 
 def pair_counts(vocab: Vocab, text: object) -> np.ndarray:
     """Counts ``(V + 1, V)``: rows 0..V-1 are 2-gram counts, row V counts every symbol (the
-    empty-context row, matching the unigram used for a text's first token)."""
-    ids = as_ids(vocab, text)
-    counts = NGramCounts(ids, len(vocab), 2)
+    empty-context row, matching the unigram used for a text's first token). ``text`` is a
+    str or ids over ``vocab``, or the :class:`~lmlab.ngram.NGramCounts` of a text (order 2
+    or more), which saves counting it again."""
+    if isinstance(text, NGramCounts):
+        if text.vocab_size != len(vocab):
+            raise ValueError(f"the counts were made for {text.vocab_size} symbols but vocab has {len(vocab)}")
+        if text.max_order < 2:
+            raise ValueError(f"the counts must include 2-grams (max_order >= 2), got max_order={text.max_order}")
+        counts = text
+    else:
+        counts = NGramCounts(as_ids(vocab, text), len(vocab), 2)
     return np.vstack([counts.matrix(), counts.unigram()[None, :]])
 
 
 def train_bigram(vocab: Vocab, text: object, config: BigramTrainConfig = BigramTrainConfig(),
                  callback: Callable[[int, NeuralBigram], None] | None = None
                  ) -> tuple[NeuralBigram, list[float]]:
-    """Fit the logit table by gradient descent on ``text``.
+    """Fit the logit table by gradient descent on ``text`` (a str, ids, or the
+    :class:`~lmlab.ngram.NGramCounts` of the training text: see :func:`pair_counts`).
 
     Returns the trained model and the training loss of the 2-gram rows (nats per token,
     pseudo-counts included): ``history[i]`` is the loss of the table after ``i`` updates,
@@ -152,7 +161,8 @@ def train_bigram(vocab: Vocab, text: object, config: BigramTrainConfig = BigramT
 
 
 def add_k_table(vocab: Vocab, text: object, k: float) -> np.ndarray:
-    """The counted model as natural-log probabilities, shape ``(V + 1, V)``: row ``a`` is
+    """The counted model (``text`` as for :func:`pair_counts`) as natural-log
+    probabilities, shape ``(V + 1, V)``: row ``a`` is
     ``ln (C_ab + k) / (C_a + kV)``, row ``V`` the first-token distribution, the table
     that :func:`train_bigram` converges to."""
     if isinstance(k, bool) or not isinstance(k, (int, float)) or not math.isfinite(k) or k < 0:
