@@ -5,13 +5,11 @@ figures; nothing here counts a corpus or trains a model. Interactive figures car
 own plotly sliders or buttons over precomputed data, so they work in the static HTML.
 
 Symbols that would be invisible on an axis or in a table are shown as ``␣`` (space) and
-``↵`` (line break): see :func:`show_symbol`.
+``↵`` (line break): see :func:`lmlab.fig.tokens.show_token`.
 """
 from __future__ import annotations
 
-import html
 import math
-import textwrap
 from collections.abc import Mapping, Sequence
 
 import numpy as np
@@ -19,31 +17,15 @@ import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
 from . import COLORWAY, TEMPLATE, add_step_slider
+from .tokens import show_token, text_to_html
 
 __all__ = [
-    "show_symbol", "text_to_html",
-    "letter_frequency_figure", "bigram_heatmap", "generation_figure",
-    "cross_entropy_figure", "unseen_fraction_figure", "learning_curve_figure",
+    "letter_frequency_figure", "bigram_heatmap_figure", "generation_figure",
+    "cross_entropy_figure", "unseen_fraction_figure",
     "explosion_figure", "add_k_figure", "table_convergence_figure", "format_k",
 ]
 
-_SHOWN = {" ": "␣", "\n": "↵", "\t": "⇥"}
 LN2 = math.log(2)
-
-
-def show_symbol(symbol: str) -> str:
-    """A printable label for a symbol: ``␣`` for a space, ``↵`` for a line break."""
-    return _SHOWN.get(symbol, symbol)
-
-
-def text_to_html(text: str, width: int | None = None) -> str:
-    """Text for a plotly table cell: HTML-escaped, line breaks as ``<br>``; with ``width``,
-    lines longer than ``width`` characters are wrapped (plotly tables do not wrap)."""
-    lines = text.split("\n")
-    if width is not None:
-        lines = [w for line in lines
-                 for w in (textwrap.wrap(line, width, drop_whitespace=False) or [""])]
-    return "<br>".join(html.escape(line, quote=False) for line in lines)
 
 
 def _check_1d(name: str, values: object, length: int | None = None) -> np.ndarray:
@@ -64,7 +46,7 @@ def letter_frequency_figure(symbols: Sequence[str], counts: Sequence[int],
     total = c.sum()
     if total <= 0:
         raise ValueError("counts must not all be zero")
-    labels = [show_symbol(symbols[i]) for i in order]
+    labels = [show_token(symbols[i], visible_whitespace=True) for i in order]
     share = c[order] / total
     fig = go.Figure(go.Bar(
         x=labels, y=share * 100, customdata=np.stack([c[order], share * 100], axis=1),
@@ -85,9 +67,9 @@ def _log_ticks(lo: float, hi: float, fmt) -> tuple[list[float], list[str]]:
     return [float(v) for v in vals], [fmt(v) for v in vals]
 
 
-def bigram_heatmap(symbols: Sequence[str], matrix: object,
-                   title: str = "2-gram counts: which letter follows which",
-                   prob_title: str | None = None) -> go.Figure:
+def bigram_heatmap_figure(symbols: Sequence[str], matrix: object,
+                          title: str = "2-gram counts: which letter follows which",
+                          prob_title: str | None = None) -> go.Figure:
     """The 2-gram table as a heatmap, first symbol across, second symbol down.
 
     ``matrix[a, b]`` is the number of times symbol ``b`` followed symbol ``a`` (as
@@ -107,7 +89,7 @@ def bigram_heatmap(symbols: Sequence[str], matrix: object,
     if prob_title is None:
         prob_title = (title.replace("counts", "probabilities p(second | first)") if "counts" in title
                       else f"{title}: p(second | first)")
-    labels = [show_symbol(s) for s in symbols]
+    labels = [show_token(s, visible_whitespace=True) for s in symbols]
     counts = m.T                                        # rows: second symbol, cols: first
     col = counts.sum(axis=0, keepdims=True)
     with np.errstate(divide="ignore", invalid="ignore"):
@@ -277,51 +259,6 @@ def unseen_fraction_figure(series: Mapping[str, tuple[Sequence[int], Sequence[fl
                       yaxis=dict(title="unseen in training (% of held-out n-grams)",
                                  rangemode="tozero"),
                       legend=dict(x=0.01, xanchor="left", y=0.99, yanchor="top"))
-    return fig
-
-
-def learning_curve_figure(steps: Sequence[int], heldout_nats: Sequence[float],
-                          count_nats: float, train_loss: Sequence[float] | None = None,
-                          title: str = "A bigram trained by gradient descent",
-                          count_label: str = "counted add-one bigram (held out)",
-                          ) -> go.Figure:
-    """Held-out cross-entropy (bits per character) of a gradient-trained bigram at
-    several training steps, with its training loss at every step (optional) and the
-    counted model's held-out cross-entropy as a dashed line. ``train_loss[i]`` is the
-    training loss after ``i`` steps, as :func:`lmlab.neural_bigram.train_bigram` records
-    it. The step axis is logarithmic, so step 0 is left out of the figure."""
-    s = _check_1d("steps", steps)
-    h = _check_1d("heldout_nats", heldout_nats, len(s))
-    keep = s > 0
-    s, h = s[keep], h[keep]
-    if not len(s):
-        raise ValueError("steps must include at least one step > 0")
-    fig = go.Figure()
-    if train_loss is not None:
-        tl = _check_1d("train_loss", train_loss)
-        steps_tl = np.arange(len(tl))                  # tl[i]: the loss after i steps
-        fig.add_trace(go.Scatter(
-            x=steps_tl[1:], y=tl[1:] / LN2, mode="lines", name="training loss",
-            line=dict(color=COLORWAY[5], width=1.5),
-            hovertemplate="step %{x}: training loss %{y:.4f} bits per character"
-                          "<extra></extra>"))
-    fig.add_trace(go.Scatter(
-        x=s, y=h / LN2, mode="lines+markers", name="gradient-trained bigram (held out)",
-        line=dict(color=COLORWAY[0], width=2.5), marker=dict(size=8),
-        hovertemplate="after %{x} steps: %{y:.4f} bits per character on held-out text"
-                      "<extra></extra>"))
-    xmax = max(float(s.max()), float(len(train_loss) - 1) if train_loss is not None else 0.0)
-    fig.add_trace(go.Scatter(
-        x=[1, xmax], y=[count_nats / LN2] * 2, mode="lines", name=count_label,
-        line=dict(color=COLORWAY[1], dash="dash", width=2),
-        hovertemplate=f"{count_label}: {count_nats / LN2:.4f} bits per character"
-                      "<extra></extra>"))
-    fig.update_layout(template=TEMPLATE, title=title, height=480,
-                      xaxis=dict(title="training step (Adam, full batch; log scale)",
-                                 type="log"),
-                      yaxis=dict(title="cross-entropy (bits per character)"),
-                      legend=dict(orientation="h", x=0, xanchor="left", y=-0.22, yanchor="top"),
-                      margin=dict(b=120))
     return fig
 
 
