@@ -4,7 +4,7 @@ import torch
 
 from lmlab import corpus, lm, ngram, vocab
 from lmlab.neural_bigram import (BigramTrainConfig, NeuralBigram, add_k_table, compare_tables,
-                                 pair_counts, row_gradient, train_bigram)
+                                 pair_counts, row_gradient, table_loss, train_bigram)
 
 
 def test_reaches_count_based_optimum_on_book_split(book_corpus, book_chars):
@@ -30,12 +30,19 @@ def test_gradient_matches_finite_differences():
     v = vocab.char_vocab("abcab ca")
     C = torch.tensor(pair_counts(v, "abcab cabba c") + 1.0, dtype=torch.float64)
     W = torch.randn(C.shape, dtype=torch.float64, generator=torch.Generator().manual_seed(0))
-    loss = lambda W: -(C * torch.log_softmax(W, dim=1)).sum() / C.sum()   # noqa: E731
-    assert torch.autograd.gradcheck(loss, (W.clone().requires_grad_(),))
+    V = C.shape[1]
+
+    def pair_loss(W):
+        return table_loss(W, C)[1]                 # the package's loss, 2-gram rows
+
+    assert torch.autograd.gradcheck(pair_loss, (W.clone().requires_grad_(),))
     Wr = W.clone().requires_grad_()
-    loss(Wr).backward()
-    analytic = row_gradient(W.numpy(), C.numpy()) / float(C.sum())
-    np.testing.assert_allclose(Wr.grad.numpy(), analytic, rtol=1e-10, atol=1e-14)
+    pair_loss(Wr).backward()
+    analytic = row_gradient(W.numpy()[:V], C.numpy()[:V]) / float(C[:V].sum())
+    np.testing.assert_allclose(Wr.grad.numpy()[:V], analytic, rtol=1e-10, atol=1e-14)
+    np.testing.assert_array_equal(Wr.grad.numpy()[V], 0.0)   # the first-token row is not in it
+    with pytest.raises(ValueError, match=r"shape \(V \+ 1, V\)"):
+        table_loss(W[:V], C[:V])
     # one observed pair: softmax minus one-hot
     onehot = np.zeros((1, 4)); onehot[0, 2] = 1.0
     z = np.array([[0.5, -1.0, 2.0, 0.0]])
@@ -69,10 +76,10 @@ def test_callback_sees_every_state_and_history_is_loss_before_each_update():
                                   lambda i, m: seen.__setitem__(i, m.table.copy()))
     assert sorted(seen) == list(range(21))
     np.testing.assert_array_equal(seen[20], model.table)
-    C = pair_counts(v, text)[:-1] + 1.0
+    C = torch.tensor(pair_counts(v, text) + 1.0)
     for i in (0, 7, 19):
-        loss = -(C * seen[i][:-1]).sum() / C.sum()
-        assert loss == pytest.approx(history[i], rel=1e-12)
+        _, loss = table_loss(torch.tensor(seen[i]), C)          # log-probabilities are logits too
+        assert float(loss) == pytest.approx(history[i], rel=1e-12)
 
 
 def test_cosine_schedule_and_convergence_of_every_cell():

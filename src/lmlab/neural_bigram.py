@@ -36,7 +36,7 @@ from .lm import LanguageModel, as_ids
 from .ngram import NGramCounts
 from .vocab import Vocab
 
-__all__ = ["BigramTrainConfig", "NeuralBigram", "train_bigram", "pair_counts", "add_k_table",
+__all__ = ["BigramTrainConfig", "NeuralBigram", "train_bigram", "table_loss", "pair_counts", "add_k_table",
            "row_gradient", "TableComparison", "compare_tables"]
 
 
@@ -122,6 +122,21 @@ def pair_counts(vocab: Vocab, text: object) -> np.ndarray:
     return np.vstack([counts.matrix(), counts.unigram()[None, :]])
 
 
+def table_loss(logits: torch.Tensor, targets: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+    """The loss :func:`train_bigram` minimises, for a logit table ``(V + 1, V)`` and target
+    counts ``C + k`` of the same shape: ``(total, pair_loss)``. ``pair_loss`` is equation
+    ``L(W)`` of the 2-gram rows, ``-sum_ab T_ab ln softmax(W_a)_b / sum_ab T_ab``, in nats per
+    pair (what the training history records); ``total`` adds the first-token row's own
+    cross-entropy (row ``V``), which is fitted alongside."""
+    if logits.shape != targets.shape or logits.ndim != 2 or logits.shape[0] != logits.shape[1] + 1:
+        raise ValueError(f"logits and targets must both have shape (V + 1, V), got "
+                         f"{tuple(logits.shape)} and {tuple(targets.shape)}")
+    V = logits.shape[1]
+    nll = -(targets * torch.log_softmax(logits, dim=1)).sum(dim=1)
+    pair_loss = nll[:V].sum() / targets[:V].sum()
+    return pair_loss + nll[V] / targets[V].sum(), pair_loss
+
+
 def train_bigram(vocab: Vocab, text: object, config: BigramTrainConfig = BigramTrainConfig(),
                  callback: Callable[[int, NeuralBigram], None] | None = None
                  ) -> tuple[NeuralBigram, list[float]]:
@@ -138,8 +153,6 @@ def train_bigram(vocab: Vocab, text: object, config: BigramTrainConfig = BigramT
     C = pair_counts(vocab, text)
     V = len(vocab)
     target = torch.tensor(C + config.k, dtype=torch.float64)
-    totals = target.sum(dim=1)
-    pairs, first = totals[:V].sum(), totals[V]
     g = torch.Generator().manual_seed(config.seed)
     W = (torch.randn(V + 1, V, generator=g, dtype=torch.float64) * config.init_scale).requires_grad_()
     opt = torch.optim.Adam([W], lr=config.lr)
@@ -150,9 +163,8 @@ def train_bigram(vocab: Vocab, text: object, config: BigramTrainConfig = BigramT
         for group in opt.param_groups:
             group["lr"] = config.lr_at(step)
         opt.zero_grad()
-        nll = -(target * torch.log_softmax(W, dim=1)).sum(dim=1)
-        pair_loss = nll[:V].sum() / pairs               # the bigram rows
-        (pair_loss + nll[V] / first).backward()         # + the separate first-token row
+        total, pair_loss = table_loss(W, target)        # bigram rows + first-token row
+        total.backward()
         opt.step()
         history.append(float(pair_loss.detach()))
         if callback is not None:
