@@ -116,7 +116,7 @@ def next_token_figure(labels: Sequence[str], probs: object, rest: float | None =
     fig.update_layout(xaxis_title="next word (most likely first)", yaxis_title="probability",
                       showlegend=rest is not None, bargap=0.25)
     set_title(fig, title or f"What comes after “{show_token(context)}”?", legend_above=rest is not None)
-    fig.update_xaxes(tickangle=-45)
+    fig.update_xaxes(tickangle=-90, tickfont=dict(size=12))   # upright labels never overlap
     return fig
 
 
