@@ -71,7 +71,16 @@ def test_bigram_heatmap_orientation_and_buttons(small_pairs):
     col = m[q].sum()
     assert z_prob[u, q] == pytest.approx(math.log10(m[q, u] / col))
     assert not np.array_equal(np.nan_to_num(z_prob), np.nan_to_num(z))   # the step changes z
-    assert list(buttons[1].args[1]) == [0]
+    assert list(buttons[1].args[2]) == [0]
+    # the title follows the button; the plot area is exactly the square grid
+    fig = F.bigram_heatmap(v.symbols, m, title="2-gram counts of a pangram")
+    assert fig.layout.title.text == "2-gram counts of a pangram"
+    b_count, b_prob = fig.layout.updatemenus[0].buttons
+    assert b_prob.args[1]["title.text"] == "2-gram probabilities p(second | first) of a pangram"
+    assert b_count.args[1]["title.text"] == "2-gram counts of a pangram"
+    assert fig.layout.xaxis.constrain == fig.layout.yaxis.constrain == "domain"
+    assert fig.layout.yaxis.scaleanchor == "x"
+    assert fig.layout.xaxis.side == "bottom"          # no axis title under the plot's title
     with pytest.raises(ValueError):
         F.bigram_heatmap_figure(v.symbols[:-1], m)
 
@@ -124,20 +133,6 @@ def test_unseen_fraction_figure():
         F.unseen_fraction_figure({"c": ([1], [1.5])})
 
 
-def test_learning_curve_figure():
-    fig = F.learning_curve_figure([0, 1, 10], [4.0, 3.0, 2.5], 2.49, train_loss=[3.5] * 10)
-    np.testing.assert_allclose(fig.data[0].x, np.arange(1, 10))   # loss after 1..9 steps
-    names = [t.name for t in fig.data]
-    assert names[0] == "training loss" and len(fig.data) == 3
-    held = fig.data[1]
-    np.testing.assert_allclose(held.x, [1, 10])                 # step 0 is off the log axis
-    np.testing.assert_allclose(held.y, np.array([3.0, 2.5]) / LN2)
-    np.testing.assert_allclose(fig.data[2].y, [2.49 / LN2] * 2)
-    assert fig.layout.xaxis.type == "log" and _title(fig.layout.yaxis)
-    with pytest.raises(ValueError):
-        F.learning_curve_figure([0], [4.0], 2.0)
-
-
 def test_explosion_figure_log_panels():
     panel = {"possible": ([1, 2], [10.0, 100.0]), "seen": ([1, 2], [10.0, 50.0])}
     fig = F.explosion_figure({"chars": panel, "words": panel})
@@ -151,3 +146,37 @@ def test_explosion_figure_log_panels():
 def test_figures_serialise():
     fig = F.generation_figure([1], ["abc"])
     assert '"type":"table"' in fig.to_json().replace(" ", "")
+
+
+def test_format_k_reads_without_exponents():
+    assert [F.format_k(k) for k in (0, 0.0001, 0.003, 0.1, 1, 30)] == ["0", "0.0001", "0.003", "0.1", "1", "30"]
+
+
+def test_add_k_figure_slider_moves_curve_and_best_n():
+    ks = [0.01, 0.1, 1.0]
+    nats = np.array([[3.0, 2.0, 1.5], [3.0, 2.1, 2.0], [3.0, 2.5, 2.9]])
+    fig = F.add_k_figure([1, 2, 3], ks, nats, references={"KN": [3.0, 2.0, 1.4]},
+                         baselines={"uniform": 4.0})
+    (slider,) = fig.layout.sliders
+    assert slider.active == 2 and [s.label for s in slider.steps] == ["0.01", "0.1", "1"]
+    np.testing.assert_allclose(fig.data[0].y, nats[2] / LN2)          # k = 1 shown first
+    assert list(fig.data[1].x) == [2]                                 # best n at k = 1
+    step0 = slider.steps[0].args[0]
+    np.testing.assert_allclose(step0["y"][0], nats[0] / LN2)
+    assert step0["x"][1] == [3]                                       # best n at k = 0.01
+    assert list(slider.steps[0].args[1]) == [0, 1]                    # reference stays fixed
+    with pytest.raises(ValueError, match="finite"):
+        F.add_k_figure([1, 2, 3], ks, np.where(nats > 2.8, np.inf, nats))
+    with pytest.raises(ValueError, match="shape"):
+        F.add_k_figure([1, 2], ks, nats)
+
+
+def test_table_convergence_figure():
+    fig = F.table_convergence_figure([0, 10, 100], [2.0, 1.0, 0.001], [0.5, 0.1, 0.0],
+                                     [0.1, 0.001, -0.0001])
+    assert len(fig.data) == 3
+    np.testing.assert_allclose(fig.data[0].x, [10, 100])
+    np.testing.assert_allclose(fig.data[2].y, [10.0, 0.0])
+    assert fig.layout.yaxis2.type == "log" and fig.layout.xaxis3.type == "log"
+    with pytest.raises(ValueError):
+        F.table_convergence_figure([0], [1.0], [0.0], [0.0])

@@ -108,3 +108,22 @@ def test_text_steps_toggle_visibility():
         assert step.args[0]["visible"] == [i == j for i in range(3)]
     with pytest.raises(ValueError):
         fs.text_steps_figure(["a"], rows, ["seed 0", "seed 1"])
+
+
+def test_wrap_title_fits_a_phone_and_keeps_equations_whole():
+    text = "After “to be or not to”, at T = 0.8: entropy 3.56 nats in a rather long title"
+    wrapped = fs.wrap_title(text, width=30)
+    lines = wrapped.split("<br>")
+    assert len(lines) >= 3 and all(len(line) <= 30 for line in lines)
+    assert " ".join(lines) == text                       # only line breaks were added
+    assert "T = 0.8:" in wrapped                         # never split at the "="
+    assert fs.wrap_title("short") == "short"
+
+
+def test_titles_are_wrapped_and_the_top_margin_grows_with_them():
+    one = fs.set_title(go.Figure(), "short")
+    three = fs.set_title(go.Figure(), "a title long enough to need three lines on the narrow screen of a phone")
+    assert three.layout.title.text.count("<br>") == 2
+    assert three.layout.margin.t > one.layout.margin.t
+    fig = fs.next_token_figure(["a", "b"], [0.5, 0.3], rest=0.2, context="x " * 30)
+    assert all(len(line) <= fs.TITLE_WIDTH for line in fig.layout.title.text.split("<br>"))

@@ -81,3 +81,29 @@ def test_invalid_arguments(setup):
         ngram_sampler(v, "not counts")
     with pytest.raises(ValueError):
         ngram_sampler(char_vocab("ab"), counts)
+
+
+def test_add_k_explorer_recomputes_through_the_scorer(setup):
+    import numpy as np
+    from lmlab.ngram.analysis import AddKScorer
+    from lmlab.ui.ngram import add_k_explorer
+    v, counts = setup
+    scorer = AddKScorer(counts, v.encode(VAL))
+    kn = -counts.kn_log_probs_by_order(v.encode(VAL)).mean(axis=1)
+    box = add_k_explorer(scorer, references={"Kneser-Ney": kn}, k=1.0)
+    assert set(box.controls) == {"k"} and box.figure is not None
+    for k in (0.01, 3.0):
+        box.controls["k"].value = k
+        nats = scorer.nats(box.controls["k"].value)
+        np.testing.assert_allclose(box.state["nats"], nats)
+        np.testing.assert_allclose(box.figure.data[0].y, nats / math.log(2))
+        assert box.state["best_n"] == int(np.argmin(nats)) + 1
+        assert list(box.figure.data[1].x) == [box.state["best_n"]]
+        assert f"best order n = {box.state['best_n']}" in box.output.value
+        # the scorer agrees with the model itself
+        model = NGramModel(v, counts, NGramConfig(3, "add-k", box.controls["k"].value))
+        assert nats[2] == pytest.approx(-model.log_probs(VAL).mean(), rel=1e-12)
+    with pytest.raises(ValueError, match="k_range"):
+        add_k_explorer(scorer, k=1000.0)
+    with pytest.raises(TypeError, match="AddKScorer"):
+        add_k_explorer(counts)

@@ -21,8 +21,8 @@ from .tokens import show_token, text_to_html
 
 __all__ = [
     "letter_frequency_figure", "bigram_heatmap_figure", "generation_figure",
-    "cross_entropy_figure", "unseen_fraction_figure", "learning_curve_figure",
-    "explosion_figure",
+    "cross_entropy_figure", "unseen_fraction_figure",
+    "explosion_figure", "add_k_figure", "table_convergence_figure", "format_k",
 ]
 
 LN2 = math.log(2)
@@ -68,14 +68,17 @@ def _log_ticks(lo: float, hi: float, fmt) -> tuple[list[float], list[str]]:
 
 
 def bigram_heatmap_figure(symbols: Sequence[str], matrix: object,
-                   title: str = "2-gram counts: which letter follows which") -> go.Figure:
+                          title: str = "2-gram counts: which letter follows which",
+                          prob_title: str | None = None) -> go.Figure:
     """The 2-gram table as a heatmap, first symbol across, second symbol down.
 
     ``matrix[a, b]`` is the number of times symbol ``b`` followed symbol ``a`` (as
     :meth:`lmlab.ngram.NGramCounts.matrix` returns it). Colour is log-scaled; empty cells
     (pairs never seen) are left blank. Two buttons switch the colour between raw counts and
-    the conditional probability ``p(second | first)`` (each column sums to 1). Hover says
-    ``'q' followed by 'u': N times``.
+    the conditional probability ``p(second | first)`` (each column sums to 1), and the
+    title with them (``prob_title``, by default ``title`` with "counts" replaced by
+    "probabilities p(second | first)"). Hover says ``'q' followed by 'u': N times``. The
+    grid is square and the plot area is exactly the grid.
     """
     m = np.asarray(matrix, dtype=np.float64)
     V = len(symbols)
@@ -83,6 +86,9 @@ def bigram_heatmap_figure(symbols: Sequence[str], matrix: object,
         raise ValueError(f"matrix must have shape ({V}, {V}) for {V} symbols, got {m.shape}")
     if (m < 0).any():
         raise ValueError("matrix must hold non-negative counts")
+    if prob_title is None:
+        prob_title = (title.replace("counts", "probabilities p(second | first)") if "counts" in title
+                      else f"{title}: p(second | first)")
     labels = [show_token(s, visible_whitespace=True) for s in symbols]
     counts = m.T                                        # rows: second symbol, cols: first
     col = counts.sum(axis=0, keepdims=True)
@@ -98,31 +104,36 @@ def bigram_heatmap_figure(symbols: Sequence[str], matrix: object,
 
     tv_c, tt_c = _log_ticks(*finite_range(z_count), lambda v: f"{10 ** v:,}")
     tv_p, tt_p = _log_ticks(*finite_range(z_prob), lambda v: f"{10.0 ** v:g}")
+    bar = dict(thickness=10, len=0.8, y=1.0, yanchor="top", x=1.0, xpad=4,
+               title=dict(text="count", side="top"), tickvals=tv_c, ticktext=tt_c,
+               tickfont=dict(size=10))
     fig = go.Figure(go.Heatmap(
         x=labels, y=labels, z=z_count, customdata=custom, colorscale="Viridis",
-        hoverongaps=True, xgap=1, ygap=1,
-        colorbar=dict(title=dict(text="count"), tickvals=tv_c, ticktext=tt_c),
+        hoverongaps=False, xgap=1, ygap=1, colorbar=bar,
         hovertemplate="'%{x}' followed by '%{y}': %{customdata[0]:,.0f} times<br>"
                       "p('%{y}' | '%{x}') = %{customdata[1]:.4f}<extra></extra>"))
-    size = max(460, min(760, 20 * V + 200))
+    axis = dict(type="category", tickangle=0, showgrid=False, showline=False, ticks="",
+                tickfont=dict(size=11), constrain="domain")
     fig.update_layout(
-        template=TEMPLATE, title=title, height=size,
-        xaxis=dict(title="first letter", type="category", side="top", tickangle=0,
-                   showgrid=False, constrain="domain"),
-        yaxis=dict(title="second letter (follows the first)", type="category",
-                   autorange="reversed", showgrid=False, scaleanchor="x"),
-        margin=dict(t=110),
+        template=TEMPLATE, title=dict(text=title, y=0.98, yanchor="top"), height=600,
+        xaxis=dict(axis, title="first letter", side="bottom"),
+        yaxis=dict(axis, title="second letter (follows the first)", autorange="reversed",
+                   scaleanchor="x", scaleratio=1, constraintoward="top"),
+        plot_bgcolor="white",
+        margin=dict(t=96, b=40, l=56, r=8),
         updatemenus=[dict(
-            type="buttons", direction="right", x=1.0, xanchor="right", y=1.0, yanchor="bottom",
-            pad=dict(b=40), showactive=True, active=0,
+            type="buttons", direction="right", x=0.0, xanchor="left", y=1.0, yanchor="bottom",
+            pad=dict(b=6), showactive=True, active=0, font=dict(size=12),
             buttons=[
-                dict(label="counts", method="restyle",
+                dict(label="counts", method="update",
                      args=[{"z": [z_count], "colorbar.tickvals": [tv_c],
-                            "colorbar.ticktext": [tt_c], "colorbar.title.text": ["count"]}, [0]]),
-                dict(label="p(second | first)", method="restyle",
+                            "colorbar.ticktext": [tt_c], "colorbar.title.text": ["count"]},
+                           {"title.text": title}, [0]]),
+                dict(label="p(second | first)", method="update",
                      args=[{"z": [z_prob], "colorbar.tickvals": [tv_p],
                             "colorbar.ticktext": [tt_p],
-                            "colorbar.title.text": ["p(second | first)"]}, [0]]),
+                            "colorbar.title.text": ["p(second | first)"]},
+                           {"title.text": prob_title}, [0]]),
             ])],
     )
     return fig
@@ -132,7 +143,7 @@ def bigram_heatmap_figure(symbols: Sequence[str], matrix: object,
 def generation_figure(orders: Sequence[int], texts: Sequence[str],
                       bits: Sequence[float] | None = None,
                       title: str = "Text generated by letter n-gram models",
-                      active: int = 0, width: int = 72) -> go.Figure:
+                      active: int = 0, width: int = 40) -> go.Figure:
     """One table per model order with its generated text; a slider over ``n`` shows one.
 
     ``bits`` (optional) is each model's held-out cross-entropy in bits per character,
@@ -153,7 +164,7 @@ def generation_figure(orders: Sequence[int], texts: Sequence[str],
             header=dict(values=[head], align="left", fill_color="#F2F2F2",
                         font=dict(size=14)),
             cells=dict(values=[[text_to_html(text, width)]], align="left",
-                       font=dict(family="DejaVu Sans Mono, Menlo, Consolas, monospace", size=13),
+                       font=dict(family="DejaVu Sans Mono, Menlo, Consolas, monospace", size=12),
                        height=28),
             columnwidth=[1], visible=(i == active), name=f"n = {n}"))
     add_step_slider(fig, [{"visible": [j == i for j in range(len(orders))]}
@@ -251,47 +262,122 @@ def unseen_fraction_figure(series: Mapping[str, tuple[Sequence[int], Sequence[fl
     return fig
 
 
-def learning_curve_figure(steps: Sequence[int], heldout_nats: Sequence[float],
-                          count_nats: float, train_loss: Sequence[float] | None = None,
-                          title: str = "A bigram trained by gradient descent",
-                          count_label: str = "counted add-one bigram (held out)",
-                          ) -> go.Figure:
-    """Held-out cross-entropy (bits per character) of a gradient-trained bigram at
-    several training steps, with its training loss at every step (optional) and the
-    counted model's held-out cross-entropy as a dashed line. ``train_loss[i]`` is the
-    training loss after ``i`` steps, as :func:`lmlab.neural_bigram.train_bigram` records
-    it. The step axis is logarithmic, so step 0 is left out of the figure."""
-    s = _check_1d("steps", steps)
-    h = _check_1d("heldout_nats", heldout_nats, len(s))
-    keep = s > 0
-    s, h = s[keep], h[keep]
-    if not len(s):
-        raise ValueError("steps must include at least one step > 0")
+def format_k(k: float) -> str:
+    """A pseudo-count as a reader writes it: 0.001, 0.03, 1, 10 (no exponent notation)."""
+    k = float(k)
+    if k == 0:
+        return "0"
+    if k >= 1:
+        return f"{k:,.10g}"
+    digits = max(0, -int(math.floor(math.log10(k)))) + 1
+    return f"{k:.{digits}f}".rstrip("0").rstrip(".")
+
+
+def add_k_figure(orders: Sequence[int], ks: Sequence[float], nats: object,
+                 references: Mapping[str, Sequence[float]] | None = None,
+                 baselines: Mapping[str, float] | None = None, active: int | None = None,
+                 title: str = "Add-k smoothing: held-out cross-entropy against n",
+                 token: str = "character") -> go.Figure:
+    """Held-out cross-entropy (bits per ``token``) of add-k models against the order n,
+    with a slider over the pseudo-count k (precomputed: works in the static HTML).
+
+    ``nats[i, j]`` is the held-out cross-entropy in nats of the add-``ks[i]`` model of order
+    ``orders[j]`` (finite). ``references`` maps a label to one curve over ``orders`` (nats)
+    drawn fixed, e.g. Kneser-Ney; ``baselines`` maps a label to a value in nats drawn as a
+    dashed line. A star marks the best n for the current k.
+    """
+    x = [int(n) for n in orders]
+    k_arr = _check_1d("ks", ks)
+    grid = np.asarray(nats, dtype=np.float64)
+    if grid.shape != (len(k_arr), len(x)):
+        raise ValueError(f"nats must have shape (len(ks), len(orders)) = ({len(k_arr)}, {len(x)}), "
+                         f"got {grid.shape}")
+    if not np.isfinite(grid).all():
+        raise ValueError("nats must be finite (k = 0 gives infinite cross-entropy: leave it out)")
+    if active is None:
+        active = int(np.argmin(np.abs(np.log(np.maximum(k_arr, 1e-300)))))   # k closest to 1
+    bits = grid / LN2
     fig = go.Figure()
-    if train_loss is not None:
-        tl = _check_1d("train_loss", train_loss)
-        steps_tl = np.arange(len(tl))                  # tl[i]: the loss after i steps
+    fig.add_trace(go.Scatter(
+        x=x, y=bits[active], mode="lines+markers", name="add-k (slider)",
+        line=dict(color=COLORWAY[1], width=3), marker=dict(size=9),
+        hovertemplate="add-k, n = %{x}: %{y:.3f} bits per " + token + "<extra></extra>"))
+    best = np.argmin(bits, axis=1)
+    fig.add_trace(go.Scatter(
+        x=[x[best[active]]], y=[bits[active, best[active]]], mode="markers",
+        name="best n for this k", marker=dict(symbol="star", size=18, color=COLORWAY[1],
+                                              line=dict(color="black", width=1)),
+        hovertemplate="best n for this k: %{x} (%{y:.3f} bits)<extra></extra>"))
+    top = float(bits.max())
+    for i, (label, curve) in enumerate((references or {}).items()):
+        y = _check_1d(f"references[{label!r}]", curve, len(x)) / LN2
+        top = max(top, float(y.max()))
         fig.add_trace(go.Scatter(
-            x=steps_tl[1:], y=tl[1:] / LN2, mode="lines", name="training loss",
-            line=dict(color=COLORWAY[5], width=1.5),
-            hovertemplate="step %{x}: training loss %{y:.4f} bits per character"
-                          "<extra></extra>"))
-    fig.add_trace(go.Scatter(
-        x=s, y=h / LN2, mode="lines+markers", name="gradient-trained bigram (held out)",
-        line=dict(color=COLORWAY[0], width=2.5), marker=dict(size=8),
-        hovertemplate="after %{x} steps: %{y:.4f} bits per character on held-out text"
-                      "<extra></extra>"))
-    xmax = max(float(s.max()), float(len(train_loss) - 1) if train_loss is not None else 0.0)
-    fig.add_trace(go.Scatter(
-        x=[1, xmax], y=[count_nats / LN2] * 2, mode="lines", name=count_label,
-        line=dict(color=COLORWAY[1], dash="dash", width=2),
-        hovertemplate=f"{count_label}: {count_nats / LN2:.4f} bits per character"
-                      "<extra></extra>"))
-    fig.update_layout(template=TEMPLATE, title=title, height=420,
-                      xaxis=dict(title="training step (Adam, full batch; log scale)",
-                                 type="log"),
-                      yaxis=dict(title="cross-entropy (bits per character)"),
-                      legend=dict(x=0.99, xanchor="right", y=0.99, yanchor="top"))
+            x=x, y=y, mode="lines+markers", name=label,
+            line=dict(color=COLORWAY[(i * 2) % len(COLORWAY)], width=2), marker=dict(size=6),
+            hovertemplate=f"{label}, n = %{{x}}: %{{y:.3f}} bits per {token}<extra></extra>"))
+    for j, (label, value) in enumerate((baselines or {}).items()):
+        top = max(top, value / LN2)
+        fig.add_trace(go.Scatter(
+            x=[x[0], x[-1]], y=[value / LN2] * 2, mode="lines", name=label,
+            line=dict(color="#777777", dash="dash" if j == 0 else "dot", width=1.5),
+            hovertemplate=f"{label}: {value / LN2:.3f} bits per {token}<extra></extra>"))
+    steps = [{"y": [bits[i], [bits[i, best[i]]]], "x": [x, [x[best[i]]]]} for i in range(len(k_arr))]
+    add_step_slider(fig, steps, labels=[format_k(k) for k in k_arr], prefix="pseudo-count k = ",
+                    active=active, traces=[0, 1], pad=dict(t=56, b=8))
+    fig.update_layout(
+        template=TEMPLATE, title=title, height=500,
+        xaxis=dict(title="n (model order)", dtick=1),
+        yaxis=dict(title=f"bits per {token} (held out)", range=[0, top * 1.05]),
+        legend=dict(x=0.01, xanchor="left", y=0.01, yanchor="bottom", font=dict(size=12),
+                    bgcolor="rgba(255,255,255,0.85)"),
+        margin=dict(t=64, b=40))
+    return fig
+
+
+def table_convergence_figure(steps: Sequence[int], max_abs: Sequence[float],
+                             share_off: Sequence[float], heldout_gap_bits: Sequence[float],
+                             title: str = "How far the trained table is from the counted one",
+                             rel: float = 0.1) -> go.Figure:
+    """Three stacked panels against the training step (log axis, step 0 left out): the
+    held-out cross-entropy of the trained model minus the counted one (bits per
+    character, signed), the largest ``|ln p - ln p_counted|`` over the table's cells (log
+    axis), and the share of cells whose probability is off by more than ``rel``."""
+    s = _check_1d("steps", steps)
+    cols = [_check_1d(n, v, len(s)) for n, v in
+            (("heldout_gap_bits", heldout_gap_bits), ("max_abs", max_abs), ("share_off", share_off))]
+    keep = s > 0
+    if not keep.any():
+        raise ValueError("steps must include at least one step > 0")
+    s = s[keep]
+    gap, mx, off = (c[keep] for c in cols)
+    names = ["held-out cross-entropy: trained minus counted",
+             "largest |ln p − ln p<sub>counted</sub>| in the table",
+             f"cells off by more than {rel:.0%}"]
+    fig = make_subplots(rows=3, cols=1, shared_xaxes=True, vertical_spacing=0.09,
+                        subplot_titles=names)
+    fig.add_trace(go.Scatter(x=s, y=gap, mode="lines+markers", name=names[0],
+                             line=dict(color=COLORWAY[0], width=2.5),
+                             hovertemplate="after %{x} steps: %{y:+.2e} bits per character"
+                                           "<extra></extra>"), row=1, col=1)
+    fig.add_trace(go.Scatter(x=s, y=np.maximum(mx, 1e-12), mode="lines+markers", name=names[1],
+                             line=dict(color=COLORWAY[1], width=2.5),
+                             hovertemplate="after %{x} steps: %{y:.3g}<extra></extra>"),
+                  row=2, col=1)
+    fig.add_trace(go.Scatter(x=s, y=off * 100, mode="lines+markers", name=names[2],
+                             line=dict(color=COLORWAY[2], width=2.5),
+                             hovertemplate="after %{x} steps: %{y:.1f}% of the cells"
+                                           "<extra></extra>"), row=3, col=1)
+    fig.update_xaxes(type="log", row=1, col=1)
+    fig.update_xaxes(type="log", row=2, col=1)
+    fig.update_xaxes(type="log", title_text="training step (log scale)", row=3, col=1)
+    fig.update_yaxes(title_text="bits/char", zeroline=True, zerolinecolor="#999999",
+                     exponentformat="power", row=1, col=1)
+    fig.update_yaxes(title_text="nats", type="log", exponentformat="power", row=2, col=1)
+    fig.update_yaxes(title_text="% of cells", rangemode="tozero", row=3, col=1)
+    fig.update_annotations(font=dict(size=13), x=0, xanchor="left")
+    fig.update_layout(template=TEMPLATE, title=title, height=680, showlegend=False,
+                      margin=dict(t=90, b=50))
     return fig
 
 
@@ -307,8 +393,8 @@ def explosion_figure(panels: Mapping[str, Mapping[str, tuple[Sequence[int], Sequ
     if not panels:
         raise ValueError("panels must hold at least one panel")
     names = list(panels)
-    fig = make_subplots(rows=1, cols=len(names), subplot_titles=names,
-                        horizontal_spacing=0.1)
+    fig = make_subplots(rows=len(names), cols=1, subplot_titles=names,
+                        vertical_spacing=0.16)
     colours: dict[str, str] = {}
     for c, name in enumerate(names, start=1):
         for label, (orders, values) in panels[name].items():
@@ -320,11 +406,12 @@ def explosion_figure(panels: Mapping[str, Mapping[str, tuple[Sequence[int], Sequ
                 legendgroup=label, showlegend=first,
                 line=dict(color=colours[label], width=2.5), marker=dict(size=8),
                 hovertemplate=f"{name}, n = %{{x}}<br>{label}: %{{y:,.4g}}<extra></extra>"),
-                row=1, col=c)
-        fig.update_xaxes(title_text="n", dtick=1, row=1, col=c)
-        fig.update_yaxes(type="log", exponentformat="power", row=1, col=c,
-                         title_text="number of n-grams" if c == 1 else None)
-    fig.update_layout(template=TEMPLATE, title=title, height=460,
-                      legend=dict(orientation="h", x=0, y=-0.18, yanchor="top"),
+                row=c, col=1)
+        fig.update_xaxes(title_text="n", dtick=1, row=c, col=1)
+        fig.update_yaxes(type="log", exponentformat="power", row=c, col=1,
+                         title_text="number of n-grams")
+    fig.update_annotations(x=0, xanchor="left", font=dict(size=14))
+    fig.update_layout(template=TEMPLATE, title=title, height=330 * len(names) + 140,
+                      legend=dict(orientation="h", x=0, y=-0.1, yanchor="top"),
                       margin=dict(b=110))
     return fig

@@ -23,9 +23,55 @@ __all__ = [
     "repetition_temperature_figure",
     "top_k_mass_figure",
     "text_steps_figure",
+    "wrap_title",
+    "set_title",
 ]
 
 _REST_COLOR = "#BBBBBB"
+TITLE_WIDTH = 36   # characters per title line: a 17 px title fits a 375 px phone screen
+
+
+def wrap_title(text: str, width: int = TITLE_WIDTH) -> str:
+    """Break a title into lines of at most ``width`` characters (plotly's ``<br>``), at
+    spaces, so that it is not cut off on a narrow screen."""
+    tokens, words = str(text).split(" "), []
+    i = 0
+    while i < len(tokens):                  # keep "T = 0.8" on one line
+        w = tokens[i]
+        while i + 1 < len(tokens) and (tokens[i + 1] in ("=", "≈") or w.endswith(("=", "≈"))):
+            i += 1
+            w += " " + tokens[i]
+        words.append(w)
+        i += 1
+    lines: list[str] = []
+    for word in words:
+        if lines and len(lines[-1]) + 1 + len(word) <= width:
+            lines[-1] += " " + word
+        else:
+            lines.append(word)
+    return "<br>".join(lines)
+
+
+def set_title(fig: go.Figure, text: str, legend_above: bool = False, below: int = 0,
+              lines: int | None = None) -> go.Figure:
+    """Put a wrapped title at the top of ``fig`` and make the top margin fit its lines:
+    ``legend_above`` puts a one-row legend between title and plot, ``below`` leaves that
+    many more pixels there (for buttons), ``lines`` reserves room for that many title
+    lines (for the longer titles of later slider steps).
+
+    The title is placed in pixels from the top of a figure of the layout's height: plotly
+    ignores a title's padding and puts the *baseline of the first line* of a multi-line
+    title at ``y`` whatever ``yanchor`` says (measured in Chromium), so that baseline goes
+    24 px below the top edge."""
+    wrapped = wrap_title(text)
+    n = max(wrapped.count("<br>") + 1, lines or 0)
+    height = fig.layout.height or 450                  # plotly's default height
+    gap = (34 if legend_above else 10) + below
+    fig.update_layout(title=dict(text=wrapped, yref="container", y=1 - 24 / height, yanchor="bottom"),
+                      margin=dict(t=14 + 22 * n + gap))
+    if legend_above:
+        fig.update_layout(legend=dict(orientation="h", x=0, xanchor="left", y=1.0, yanchor="bottom"))
+    return fig
 
 
 def _check_probs(probs: object, name: str = "probs") -> np.ndarray:
@@ -67,13 +113,10 @@ def next_token_figure(labels: Sequence[str], probs: object, rest: float | None =
     if len(labels) != len(p):
         raise ValueError(f"{len(labels)} labels but {len(p)} probabilities")
     fig = go.Figure(_bar_traces(list(labels), p, rest, rest_label, context))
-    fig.update_layout(
-        title=title or f"What comes after “{show_token(context)}”?",
-        xaxis_title="next word (most likely first)", yaxis_title="probability",
-        showlegend=rest is not None, bargap=0.25,
-        legend=dict(orientation="h", x=1, xanchor="right", y=1.02, yanchor="bottom"),
-    )
-    fig.update_xaxes(tickangle=-45 if len(p) > 12 else 0)
+    fig.update_layout(xaxis_title="next word (most likely first)", yaxis_title="probability",
+                      showlegend=rest is not None, bargap=0.25)
+    set_title(fig, title or f"What comes after “{show_token(context)}”?", legend_above=rest is not None)
+    fig.update_xaxes(tickangle=-90, tickfont=dict(size=12))   # upright labels never overlap
     return fig
 
 
@@ -99,20 +142,22 @@ def temperature_figure(labels: Sequence[str], probs_by_t: object, temperatures: 
         raise ValueError(f"{len(entropies)} entropies for {len(temps)} temperatures")
     if active is None:
         active = int(np.argmin(np.abs(np.log(temps))))
-    fig = next_token_figure(labels, P[active], None if rest is None else rest[active],
-                          context=context, rest_label=rest_label)
-    # room below the (slanted) word labels and the axis title for the slider
-    fig.update_layout(yaxis_range=[0, 1.02], height=560, margin=dict(b=210))
-    fig.update_xaxes(tickangle=-45)
 
     def title(j: int) -> str:
         head = f"After “{show_token(context)}”, at T = {temps[j]:.3g}"
         return head if entropies is None else f"{head}: entropy {entropies[j]:.2f} nats"
 
+    fig = next_token_figure(labels, P[active], None if rest is None else rest[active],
+                            context=context, rest_label=rest_label)
+    # room below the (slanted) word labels and the axis title for the slider
+    fig.update_layout(yaxis_range=[0, 1.02], height=580, margin=dict(b=210))
+    set_title(fig, title(active), legend_above=rest is not None,
+              lines=max(wrap_title(title(j)).count("<br>") + 1 for j in range(len(temps))))
+
     steps = []
     for j in range(len(temps)):
         ys = [P[j]] + ([] if rest is None else [[float(rest[j])]])
-        steps.append(({"y": ys}, {"title.text": title(j)}))
+        steps.append(({"y": ys}, {"title.text": wrap_title(title(j))}))
     add_step_slider(fig, steps, labels=[f"{t:.3g}" for t in temps], prefix="temperature T = ",
                     active=active, pad=dict(t=125, b=8))
     return fig
@@ -145,8 +190,8 @@ def entropy_temperature_figure(temperatures: Sequence[float], entropies: Mapping
         fig.add_vline(x=mark, line=dict(dash="dot", color="#555555"))
         fig.add_annotation(x=np.log10(mark), y=1, yref="paper", text=mark_label, showarrow=False,
                            xanchor="left", yanchor="top", xshift=4)
-    fig.update_layout(title="Entropy of the next-word distribution against temperature",
-                      xaxis_title="temperature T (log scale)",
+    set_title(fig, "Entropy of the next-word distribution against temperature")
+    fig.update_layout(xaxis_title="temperature T (log scale)",
                       yaxis_title="entropy H (nats)", xaxis_type="log",
                       legend=dict(x=0.99, xanchor="right", y=0.04, yanchor="bottom"))
     if limit is not None:       # head room above the limit for the T label
@@ -184,11 +229,15 @@ def repetition_temperature_figure(temperatures: Sequence[float], shares: object,
             x=[t.min(), t.max()], y=[greedy_share] * 2, mode="lines",
             name="greedy (T → 0)", line=dict(color=COLORWAY[1], dash="dash"),
             hovertemplate=f"greedy decoding<br>repeated {n}-grams: %{{y:.1%}}<extra></extra>"))
-    fig.update_layout(title=f"Repetition in generated text: share of repeated {n}-word sequences",
-                      xaxis_title="temperature T (log scale)",
+    set_title(fig, f"Repetition in generated text: share of repeated {n}-word sequences")
+    fig.update_layout(legend=dict(x=0.98, xanchor="right", y=0.55, yanchor="middle"))  # an empty region
+    fig.update_layout(xaxis_title="temperature T (log scale)",
                       yaxis_title=f"repeated {n}-grams (share)", xaxis_type="log",
                       yaxis=dict(tickformat=".0%", range=[-0.03, 1.03]))
-    fig.update_xaxes(tickvals=t, ticktext=[f"{x:g}" for x in t])
+    # label a few temperatures only: neighbours on a log axis would overlap on a phone
+    ticks = [x for x in t if np.isclose(np.log10(x), np.round(np.log10(x))) or
+             x == t.min() or x == t.max() or np.isclose(x, 0.5) or np.isclose(x, 0.2)]
+    fig.update_xaxes(tickvals=ticks, ticktext=[f"{x:g}" for x in ticks])
     return fig
 
 
@@ -210,11 +259,10 @@ def top_k_mass_figure(cum_mass: Mapping[str, object], mark: int | None = 200,
                           "%{y:.1%} of the probability<extra></extra>"))
     if mark is not None:
         fig.add_vline(x=mark, line=dict(dash="dot", color="#555555"))
-        fig.add_annotation(x=np.log10(mark), y=0, yref="paper", text=mark_label, showarrow=False,
-                           xanchor="left", yanchor="bottom", xshift=4)
-    fig.update_layout(title="How much probability the k most likely words hold",
-                      xaxis_title=f"k, words kept (log scale; all {v:,} at the right end)"
-                      if v else "k, words kept (log scale)",
+        fig.add_annotation(x=np.log10(mark), y=0.62, yref="paper", text=mark_label.replace(" (", "<br>("),
+                           showarrow=False, xanchor="left", yanchor="middle", xshift=4, align="left")
+    set_title(fig, "How much probability the k most likely words hold")
+    fig.update_layout(xaxis_title=f"k, words kept (log scale, up to {v:,})" if v else "k, words kept (log scale)",
                       yaxis_title="probability of the top k (share)", xaxis_type="log",
                       yaxis=dict(tickformat=".0%", range=[0, 1.02]),
                       legend=dict(x=0.99, xanchor="right", y=0.04, yanchor="bottom"))
@@ -245,10 +293,12 @@ def text_steps_figure(step_labels: Sequence[str], rows: Sequence[Sequence[str]],
             visible=(j == active), name=str(step_labels[j])))
     n = len(rows)
     # one value per trace in each step: which table is visible
-    steps = [({"visible": [i == j for i in range(n)]}, {"title.text": f"{title}: {prefix}{lab}"})
+    steps = [({"visible": [i == j for i in range(n)]},
+              {"title.text": wrap_title(f"{title}: {prefix}{lab}")})
              for j, lab in enumerate(step_labels)]
-    fig.update_layout(title=f"{title}: {prefix}{step_labels[active]}",
-                      margin=dict(l=16, r=16, t=64, b=16), height=height)
+    fig.update_layout(margin=dict(l=16, r=16, b=16), height=height)
+    set_title(fig, f"{title}: {prefix}{step_labels[active]}",
+              lines=max(wrap_title(f"{title}: {prefix}{lab}").count("<br>") + 1 for lab in step_labels))
     add_step_slider(fig, steps, labels=[str(s) for s in step_labels], prefix=prefix,
                     active=active, traces=list(range(n)))
     return fig

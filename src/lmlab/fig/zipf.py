@@ -15,6 +15,7 @@ import plotly.graph_objects as go
 
 from ..zipf import RankFrequency, ZipfFit
 from . import COLORWAY
+from .sampling import set_title, wrap_title
 
 __all__ = ["sample_ranks", "rank_frequency_figure"]
 
@@ -33,7 +34,7 @@ def _series_traces(name: str, rf: RankFrequency, fit: ZipfFit, max_points: int,
     r = sample_ranks(len(rf.counts), max_points)
     words = [html.escape(rf.words[i - 1], quote=False) for i in r]
     data = go.Scatter(
-        x=r, y=rf.freqs[r - 1], mode="markers", name=f"{name}: words",
+        x=r, y=rf.freqs[r - 1], mode="markers", name="words",
         marker=dict(color=COLORWAY[0], size=6),
         customdata=np.stack([np.array(words, dtype=object), rf.counts[r - 1]], axis=-1),
         hovertemplate="rank %{x:,}: “%{customdata[0]}”<br>%{customdata[1]:,} times, "
@@ -42,13 +43,13 @@ def _series_traces(name: str, rf: RankFrequency, fit: ZipfFit, max_points: int,
     rr = np.array([1, len(rf.counts)], dtype=np.float64)
     fitted = go.Scatter(
         x=rr, y=fit.predict(rr), mode="lines",
-        name=f"fit (ranks {fit.r_min}–{fit.r_max:,}): C/r^s, s = {fit.exponent:.3f}",
+        name=f"fit C/r^s, ranks {fit.r_min:,}–{fit.r_max:,}",
         line=dict(color=COLORWAY[1], width=2),
         hovertemplate=f"fitted C/r^s, s = {fit.exponent:.3f}<br>rank %{{x:,.0f}}: "
                       "%{y:.2e}<extra></extra>",
         visible=visible)
     zipf = go.Scatter(
-        x=rr, y=fit.constant / rr, mode="lines", name="Zipf: C/r (same C)",
+        x=rr, y=fit.constant / rr, mode="lines", name="Zipf: C/r",
         line=dict(color="#555555", dash="dot"),
         hovertemplate="C/r<br>rank %{x:,.0f}: %{y:.2e}<extra></extra>",
         visible=visible)
@@ -78,20 +79,20 @@ def rank_frequency_figure(series: Mapping[str, tuple[RankFrequency, ZipfFit]],
         for tr in _series_traces(name, rf, fit, max_points, visible=(j == active)):
             fig.add_trace(tr)
     fig.update_layout(
-        title=_title(names[active], series[names[active]][1]),
-        xaxis=dict(type="log", title="rank r (1 = most frequent word; log scale)"),
+        xaxis=dict(type="log", title="rank r (log scale)"),
         yaxis=dict(type="log", title="relative frequency f (log scale)", exponentformat="power"),
-        legend=dict(x=0.99, xanchor="right", y=0.99, yanchor="top"),
+        legend=dict(x=0.01, xanchor="left", y=0.01, yanchor="bottom"),   # the empty corner
     )
+    set_title(fig, _title(names[active], series[names[active]][1]), below=44 if len(names) > 1 else 0,
+              lines=max(wrap_title(_title(n, series[n][1])).count("<br>") + 1 for n in names))
     if len(names) > 1:
         n = len(fig.data)
         buttons = [dict(method="update", label=name,
                         args=[{"visible": [i // per == j for i in range(n)]},
-                              {"title.text": _title(name, series[name][1])}])
+                              {"title.text": wrap_title(_title(name, series[name][1]))}])
                    for j, name in enumerate(names)]
         fig.update_layout(
             updatemenus=[dict(type="buttons", direction="right", buttons=buttons, active=active,
                               x=0.0, xanchor="left", y=1.0, yanchor="bottom", pad=dict(b=8),
-                              showactive=True)],
-            margin=dict(t=110))
+                              showactive=True)])
     return fig

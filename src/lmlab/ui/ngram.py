@@ -1,5 +1,12 @@
-"""Live widget of chapter 2: sample from a letter n-gram model.
+"""Live widgets of chapter 2: sample from a letter n-gram model, and move add-k's
+pseudo-count.
 
+:func:`add_k_explorer`: a log slider for the pseudo-count ``k``; every change recomputes
+the held-out cross-entropy of the add-k models of every order through
+:class:`lmlab.ngram.analysis.AddKScorer` (counts looked up once, so a redraw costs about a
+millisecond) and redraws the curve, with Kneser-Ney for comparison.
+
+:func:`ngram_sampler`:
 Controls: the order ``n``, the temperature, the random seed and a prompt. Every change
 samples a new continuation with :func:`lmlab.sampling.generate` from the Kneser-Ney model
 of that order (all orders share one :class:`~lmlab.ngram.NGramCounts`) and shows it with
@@ -14,13 +21,18 @@ from collections.abc import Mapping
 
 import ipywidgets as widgets
 
+import numpy as np
+import plotly.graph_objects as go
+
+from ..fig.ngram import LN2, add_k_figure, format_k
 from ..fig.tokens import sample_html, show_token
 from ..ngram import NGramConfig, NGramCounts, NGramModel
+from ..ngram.analysis import AddKScorer
 from ..sampling import generate
 from ..vocab import Vocab
 from . import widget_box
 
-__all__ = ["ngram_sampler"]
+__all__ = ["ngram_sampler", "add_k_explorer"]
 
 
 def _render(prompt: str, text: str, n: int, temperature: float, bits: float | None) -> str:
@@ -93,3 +105,64 @@ def ngram_sampler(vocab: Vocab, counts: NGramCounts,
     return widget_box([widgets.HBox([widgets.VBox([c_n, c_t]), widgets.VBox([c_seed, c_prompt])]), out],
                       {"n": c_n, "temperature": c_t, "seed": c_seed, "prompt": c_prompt},
                       figure=None, output=out, state=state)
+
+
+def add_k_explorer(scorer: AddKScorer, references: Mapping[str, object] | None = None,
+                   baselines: Mapping[str, float] | None = None, k: float = 1.0,
+                   k_range: tuple[float, float] = (1e-4, 100.0)) -> widgets.VBox:
+    """A widget with a log slider for add-k's pseudo-count ``k``: each change recomputes
+    the held-out cross-entropy of every order with ``scorer.nats(k)`` and redraws the
+    curve (bits per character) and the best order.
+
+    ``references`` (label -> nats over orders 1..max_order, e.g. Kneser-Ney) and
+    ``baselines`` (label -> nats) are drawn fixed. Returns a ``VBox`` with
+    ``.controls`` (``{"k": FloatLogSlider}``), ``.figure`` (a ``go.FigureWidget``),
+    ``.output`` (an HTML line with the numbers) and ``.state`` (``k``, ``nats``,
+    ``best_n``), updated synchronously when ``controls["k"].value`` changes.
+    """
+    if not isinstance(scorer, AddKScorer):
+        raise TypeError(f"scorer must be an AddKScorer, got {type(scorer).__name__}")
+    lo, hi = k_range
+    if not (0 < lo < hi) or not lo <= k <= hi:
+        raise ValueError(f"k_range must be (low, high) with 0 < low < high and k={k!r} inside it, "
+                         f"got {k_range!r}")
+    orders = list(range(1, scorer.max_order + 1))
+    state: dict[str, object] = {}
+
+    def compute(kk: float) -> None:
+        nats = scorer.nats(kk)
+        state.update(k=kk, nats=nats, best_n=int(np.argmin(nats)) + 1)
+
+    compute(float(k))
+    base = add_k_figure(orders, [state["k"]], [state["nats"]], references=references,
+                        baselines=baselines, active=0,
+                        title="Add-k smoothing: held-out cross-entropy against n")
+    base.layout.sliders = []
+    base.update_layout(margin=dict(t=110, b=40))
+    top = float(max(max(base.layout.yaxis.range), np.log(scorer.vocab_size) / LN2,
+                    scorer.nats(lo).max() / LN2, scorer.nats(hi).max() / LN2))
+    base.update_yaxes(range=[0, top * 1.05])
+    fig = go.FigureWidget(base)
+    slider = widgets.FloatLogSlider(value=float(k), base=10, min=np.log10(lo), max=np.log10(hi),
+                                    step=0.05, description="k", readout_format=".2g",
+                                    continuous_update=True,
+                                    layout=widgets.Layout(width="420px", max_width="95%"))
+    out = widgets.HTML()
+
+    def render() -> None:
+        nats, best = state["nats"], state["best_n"]
+        bits = nats / LN2
+        with fig.batch_update():
+            fig.data[0].y = bits
+            fig.data[1].x = [best]
+            fig.data[1].y = [bits[best - 1]]
+        out.value = (f"<div>pseudo-count k = {format_k(state['k'])}: best order n = {best} "
+                     f"({bits[best - 1]:.3f} bits per character on the held-out text)</div>")
+
+    def on_change(change=None) -> None:
+        compute(float(slider.value))
+        render()
+
+    slider.observe(on_change, names="value")
+    render()
+    return widget_box([slider, out, fig], {"k": slider}, figure=fig, output=out, state=state)

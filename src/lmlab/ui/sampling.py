@@ -15,7 +15,7 @@ import numpy as np
 import plotly.graph_objects as go
 
 from .. import sampling
-from ..fig.sampling import next_token_figure
+from ..fig.sampling import next_token_figure, set_title, wrap_title
 from ..fig.tokens import sample_html, show_token
 from ..lm import LanguageModel
 from . import widget_box
@@ -122,7 +122,8 @@ def sampling_explorer(model: LanguageModel, prompt: str = "to be or not to",
     base = next_token_figure([model.vocab.symbols[i] for i in state["ids"]], state["probs"],
                            rest=state["rest"], context=controls["prompt"].value,
                            title=state["title"], rest_label="all others")
-    base.update_layout(yaxis_range=[0, 1.02], height=420, margin=dict(t=56))
+    base.update_layout(yaxis_range=[0, 1.02], height=440)
+    set_title(base, state["title"], legend_above=True, lines=3)   # room for a longer prompt
     fig = go.FigureWidget(base)
     out = widgets.HTML()
 
@@ -131,7 +132,7 @@ def sampling_explorer(model: LanguageModel, prompt: str = "to be or not to",
             fig.data[0].x = [show_token(model.vocab.symbols[i]) for i in state["ids"]]
             fig.data[0].y = state["probs"]
             fig.data[1].y = [state["rest"]]
-            fig.layout.title.text = state["title"]
+            fig.layout.title.text = wrap_title(state["title"])
         out.value = sample_html(controls["prompt"].value, " " + state["sample"],
                                 head=f"<b>Sample</b> (seed {int(controls['seed'].value)}):")
 
