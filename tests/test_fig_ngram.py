@@ -73,7 +73,7 @@ def test_bigram_heatmap_orientation_and_buttons(small_pairs):
     assert not np.array_equal(np.nan_to_num(z_prob), np.nan_to_num(z))   # the step changes z
     assert list(buttons[1].args[2]) == [0]
     # the title follows the button; the plot area is exactly the square grid
-    fig = F.bigram_heatmap(v.symbols, m, title="2-gram counts of a pangram")
+    fig = F.bigram_heatmap_figure(v.symbols, m, title="2-gram counts of a pangram")
     assert fig.layout.title.text == "2-gram counts of a pangram"
     b_count, b_prob = fig.layout.updatemenus[0].buttons
     assert b_prob.args[1]["title.text"] == "2-gram probabilities p(second | first) of a pangram"
