@@ -38,18 +38,28 @@ def _imports(source: str) -> set[str]:
 def _code_cells(markdown: str) -> str:
     cells = re.findall(r"^```\{code-cell\}[^\n]*\n(.*?)^```", markdown, re.S | re.M)
     lines = []
-    for line in (line for cell in cells for line in cell.splitlines()):
+    for cell in cells:
+        cell = re.sub(r"\A---\n.*?^---\n", "", cell, flags=re.S | re.M)   # YAML cell options
+        lines += cell.splitlines()
+    out = []
+    for line in lines:
         body = line.lstrip()
         if body.startswith(":"):                                        # cell options
             continue
         if body.startswith(("%", "!")):                                  # magics: keep the block shape
             line = line[: len(line) - len(body)] + "pass"
-        lines.append(line)
-    return "\n".join(lines)
+        out.append(line)
+    return "\n".join(out)
+
+
+def _local() -> set[str]:
+    """Modules of the repository itself (helpers beside the tests, the book's extension)."""
+    return {p.stem for d in ("tests", "benchmarks", "book/_ext") for p in (ROOT / d).glob("*.py")}
 
 
 def _third_party(mods: set[str]) -> set[str]:
-    return {m for m in mods if m not in sys.stdlib_module_names and m not in ("lmlab", "__future__")}
+    return {m for m in mods
+            if m not in sys.stdlib_module_names and m not in ("lmlab", "__future__") and m not in _local()}
 
 
 @lru_cache(maxsize=1)
@@ -106,4 +116,6 @@ def test_the_check_catches_an_undeclared_import():
     assert _check({"yaml"}, {"numpy"}, "x") == ["yaml (distribution ['pyyaml']) not declared in x"]
     assert _imports("import a.b\nfrom c.d import e\nfrom . import f") == {"a", "c"}
     assert _imports(_code_cells("```{code-cell} ipython3\n:tags: [x]\n%pip install q\nimport pandas as pd\n```\n"
-                                "prose: from scratch\n")) == {"pandas"}
+                                "prose: from scratch\n"
+                                "```{code-cell} ipython3\n---\ntags: [solution]\nexercise: {name: q1}\n---\n"
+                                "import yaml\n```\n")) == {"pandas", "yaml"}
