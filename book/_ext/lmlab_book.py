@@ -158,13 +158,22 @@ def eval_names(markdown: str) -> list[str]:
 
 
 def capture_source(names: list[str]) -> str:
-    """Code of the hidden cell that records the mime bundles of ``names``."""
+    """Code of the hidden cell that records the mime bundles of ``names`` (and leaves no
+    name behind in the reader's namespace)."""
     return (
         "# Added at build time (book/_ext/lmlab_book.py): the values of the {eval} roles\n"
         "# of the markdown cell above, for the HTML.\n"
-        "__import__('IPython').display.display({"
-        f"{EVAL_MIME!r}: {{_n: __import__('IPython').get_ipython().display_formatter"
-        f".format(eval(_n))[0] for _n in {names!r}}}}}, raw=True)"
+        "def _lmlab_eval(names, ns):\n"
+        "    import IPython\n"
+        "    record = {}\n"
+        "    for name in names:\n"
+        "        if name not in ns:\n"
+        "            raise NameError(f'{{eval}}`{name}` in the text above: {name} is not defined '\n"
+        "                            'yet; compute it in a code cell before that text')\n"
+        "        record[name] = IPython.get_ipython().display_formatter.format(ns[name])[0]\n"
+        f"    IPython.display.display({{{EVAL_MIME!r}: record}}, raw=True)\n"
+        f"_lmlab_eval({names!r}, globals())\n"
+        "del _lmlab_eval"
     )
 
 
