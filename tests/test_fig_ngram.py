@@ -177,6 +177,7 @@ def test_table_convergence_figure():
     assert len(fig.data) == 3
     np.testing.assert_allclose(fig.data[0].x, [10, 100])
     np.testing.assert_allclose(fig.data[2].y, [10.0, 0.0])
+    assert list(fig.data[0].customdata) == ["0.0010", "−1.0 × 10⁻⁴"]      # hover: no 1e-04
     assert fig.layout.yaxis2.type == "log" and fig.layout.xaxis3.type == "log"
     with pytest.raises(ValueError):
         F.table_convergence_figure([0], [1.0], [0.0], [0.0])
