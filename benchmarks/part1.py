@@ -72,6 +72,15 @@ def measure_bigram(v, train, val, counts):
     ref = lm.evaluate(ngram.NGramModel(v, counts, ngram.NGramConfig(2, "add-k", 1.0)), val).nats_per_token
     print(f"gradient-trained bigram: {got:.5f} nats vs count-based add-one {ref:.5f}: "
           f"gap {abs(got - ref):.5f} (target <= 0.005), trained in {dt:.2f} s")
+    # the tables themselves, cell by cell (book/02: constant lr 300 steps vs cosine 5,000)
+    from lmlab.neural_bigram import add_k_table, compare_tables
+    counted = add_k_table(v, counts, 1.0)[:len(v)]
+    for cfg in (BigramTrainConfig(steps=300), BigramTrainConfig(steps=5000, min_lr=0.0)):
+        t0 = time.perf_counter()
+        m, _ = train_bigram(v, counts, cfg)
+        cmp = compare_tables(m.table[:len(v)], counted)
+        print(f"  {cfg.steps} steps (min_lr={cfg.min_lr}): largest |d ln p| {cmp.max_abs:.3g}, "
+              f"cells off by > 10%: {100 * cmp.share_off:.1f}%, {time.perf_counter() - t0:.2f} s")
 
 
 def _values(w):
@@ -114,10 +123,16 @@ def _drive(label, box):
 
 def measure_widgets(c, v, counts):
     """The two widgets of Part I, built as the chapters build them."""
-    from lmlab.ui.ngram import ngram_sampler
+    from lmlab.ngram.analysis import AddKScorer
+    from lmlab.ui.ngram import add_k_explorer, ngram_sampler
     from lmlab.ui.sampling import sampling_explorer
-    _drive("chapter 2 ngram_sampler (letter n-grams, n = 1..8, 150 characters)",
+    _drive("chapter 2 ngram_sampler (letter n-grams, n = 1..8, 100 characters)",
            ngram_sampler(v, counts, n=5, prompt="ROMEO:\n"))
+    t0 = time.perf_counter()
+    scorer = AddKScorer(counts, v.encode(c.val))
+    print(f"AddKScorer (counts of every held-out position, orders 1..{counts.max_order}): "
+          f"{time.perf_counter() - t0:.2f} s once")
+    _drive("chapter 2 add_k_explorer (add-k, n = 1..8, any k)", add_k_explorer(scorer))
     train_words = corpus.words(c.train)
     wv = vocab.word_vocab(train_words, min_count=2)
     words_model = ngram.fit(wv, train_words, order=4)

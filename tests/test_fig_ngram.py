@@ -73,7 +73,7 @@ def test_bigram_heatmap_orientation_and_buttons(small_pairs):
     assert not np.array_equal(np.nan_to_num(z_prob), np.nan_to_num(z))   # the step changes z
     assert list(buttons[1].args[2]) == [0]
     # the title follows the button; the plot area is exactly the square grid
-    fig = F.bigram_heatmap(v.symbols, m, title="2-gram counts of a pangram")
+    fig = F.bigram_heatmap_figure(v.symbols, m, title="2-gram counts of a pangram")
     assert fig.layout.title.text == "2-gram counts of a pangram"
     b_count, b_prob = fig.layout.updatemenus[0].buttons
     assert b_prob.args[1]["title.text"] == "2-gram probabilities p(second | first) of a pangram"
@@ -177,6 +177,7 @@ def test_table_convergence_figure():
     assert len(fig.data) == 3
     np.testing.assert_allclose(fig.data[0].x, [10, 100])
     np.testing.assert_allclose(fig.data[2].y, [10.0, 0.0])
+    assert list(fig.data[0].customdata) == ["0.0010", "−1.0 × 10⁻⁴"]      # hover: no 1e-04
     assert fig.layout.yaxis2.type == "log" and fig.layout.xaxis3.type == "log"
     with pytest.raises(ValueError):
         F.table_convergence_figure([0], [1.0], [0.0], [0.0])

@@ -123,6 +123,8 @@ def test_compare_tables():
     cmp = compare_tables(p, ref)
     assert cmp.cell == (1, 2) and cmp.signed == pytest.approx(0.5) and cmp.max_abs == pytest.approx(0.5)
     assert cmp.share_off == pytest.approx(1 / 8)                 # exp(0.05) - 1 < 0.1
+    assert str(cmp) == ("largest |ln p - ln p_ref| = 0.5 at cell (1, 2) (too high); mean 0.0688; "
+                        "12.5% of the cells off by more than 10%")
     with pytest.raises(ValueError, match="one shape"):
         compare_tables(p, ref[:1])
     with pytest.raises(ValueError, match="finite"):

@@ -211,6 +211,12 @@ class TableComparison:
     mean_abs: float
     rel: float
 
+    def __str__(self) -> str:
+        way = "too high" if self.signed > 0 else "too low"
+        return (f"largest |ln p - ln p_ref| = {self.max_abs:.3g} at cell {self.cell} ({way}); "
+                f"mean {self.mean_abs:.3g}; {100 * self.share_off:.1f}% of the cells off by more "
+                f"than {100 * self.rel:g}%")
+
 
 def compare_tables(log_p: np.ndarray, log_ref: np.ndarray, rel: float = 0.1) -> TableComparison:
     """Compare two tables of natural-log probabilities of one shape, cell by cell."""

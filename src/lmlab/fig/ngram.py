@@ -16,6 +16,7 @@ import numpy as np
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
+from .. import fmt
 from . import COLORWAY, TEMPLATE, add_step_slider
 from .tokens import show_token, text_to_html
 
@@ -358,11 +359,13 @@ def table_convergence_figure(steps: Sequence[int], max_abs: Sequence[float],
                         subplot_titles=names)
     fig.add_trace(go.Scatter(x=s, y=gap, mode="lines+markers", name=names[0],
                              line=dict(color=COLORWAY[0], width=2.5),
-                             hovertemplate="after %{x} steps: %{y:+.2e} bits per character"
+                             customdata=[fmt.num(v, 2) for v in gap],
+                             hovertemplate="after %{x} steps: %{customdata} bits per character"
                                            "<extra></extra>"), row=1, col=1)
     fig.add_trace(go.Scatter(x=s, y=np.maximum(mx, 1e-12), mode="lines+markers", name=names[1],
                              line=dict(color=COLORWAY[1], width=2.5),
-                             hovertemplate="after %{x} steps: %{y:.3g}<extra></extra>"),
+                             customdata=[fmt.num(v, 2) for v in mx],
+                             hovertemplate="after %{x} steps: %{customdata}<extra></extra>"),
                   row=2, col=1)
     fig.add_trace(go.Scatter(x=s, y=off * 100, mode="lines+markers", name=names[2],
                              line=dict(color=COLORWAY[2], width=2.5),

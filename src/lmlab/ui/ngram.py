@@ -43,7 +43,7 @@ def _render(prompt: str, text: str, n: int, temperature: float, bits: float | No
 
 def ngram_sampler(vocab: Vocab, counts: NGramCounts,
                   heldout_bits: Mapping[int, float] | None = None,
-                  length: int = 150, n: int | None = None, temperature: float = 1.0, seed: int = 0,
+                  length: int = 100, n: int | None = None, temperature: float = 1.0, seed: int = 0,
                   prompt: str = "") -> widgets.VBox:
     """A widget that samples ``length`` characters from the Kneser-Ney n-gram model.
 
