@@ -212,7 +212,7 @@ def _locate(model: MLP, name: str) -> tuple[torch.Tensor, tuple[int, ...]]:
 def get_parameter(model: MLP, name: str) -> float:
     """The value of one weight or bias (see :func:`parameter_names`)."""
     t, index = _locate(model, name)
-    return float(t[index])
+    return float(t.detach()[index])
 
 
 @torch.no_grad()
