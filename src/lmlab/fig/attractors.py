@@ -45,8 +45,14 @@ def _map(name: str, m: object) -> np.ndarray:
     return a.astype(np.int8)
 
 
+def _axes(xs: np.ndarray) -> dict:
+    # an evenly spaced grid is given by its start and step (smaller than two coordinate arrays)
+    step = float(xs[1] - xs[0]) if len(xs) > 1 else 1.0
+    return dict(x0=float(xs[0]), dx=step, y0=float(xs[0]), dy=step)
+
+
 def _heatmap(xs: np.ndarray, m: np.ndarray, k: int, hover: str = "basin") -> go.Heatmap:
-    return go.Heatmap(x=xs, y=xs, z=m, zmin=-0.5, zmax=k - 0.5, colorscale=class_colorscale(k),
+    return go.Heatmap(**_axes(xs), z=m, zmin=-0.5, zmax=k - 0.5, colorscale=class_colorscale(k),
                       showscale=False,
                       hovertemplate="(%{x:.2f}, %{y:.2f}): " + hover + " %{z}<extra></extra>")
 
@@ -127,28 +133,32 @@ def regions_figure(xs: object, maps: Sequence[object], labels: Sequence[object],
     pts = np.asarray(attractors, dtype=np.float64)
     k = len(pts)
     active = len(maps) - 1 if active is None else active
+    if not 0 <= active < len(maps):
+        raise ValueError(f"active must lie in 0..{len(maps) - 1}, got {active}")
+    # one heatmap (and one "wrong" overlay) per step, shown one step at a time: trace data
+    # is stored compactly (base64 int8) while slider arguments would be plain JSON lists
+    ex = None if exact is None else _map("exact", exact)
+    per = 1 if ex is None else 2
     fig = go.Figure()
-    fig.add_trace(_heatmap(xs, maps[active], k, hover="class"))
-    data_traces = [0]
-    if exact is not None:
-        ex = _map("exact", exact)
-        wrong = lambda m: np.where(m != ex, 1.0, np.nan).astype(np.float32)  # noqa: E731
-        fig.add_trace(go.Heatmap(x=xs, y=xs, z=wrong(maps[active]), zmin=0, zmax=1,
-                                 colorscale=[[0, "rgba(30,30,30,0.75)"], [1, "rgba(30,30,30,0.75)"]],
-                                 showscale=False, hoverinfo="skip"))
-        data_traces.append(1)
-    fig.add_trace(_marker_trace(pts, k))
-    steps = []
     for i, m in enumerate(maps):
-        data = {"z": [m] + ([wrong(m)] if exact is not None else [])}
-        if notes is not None:
-            steps.append((data, {"title.text": f"{title}<br><sup>{notes[i]}</sup>"}))
-        else:
-            steps.append(data)
-    if notes is not None:
-        title = f"{title}<br><sup>{notes[active]}</sup>"
+        fig.add_trace(_heatmap(xs, m, k, hover="class"))
+        fig.data[-1].visible = i == active
+        if ex is not None:
+            fig.add_trace(go.Heatmap(**_axes(xs), z=(m != ex).astype(np.int8), zmin=0, zmax=1,
+                                     colorscale=[[0, "rgba(0,0,0,0)"], [0.5, "rgba(0,0,0,0)"],
+                                                 [0.5, "rgba(20,20,20,0.8)"], [1, "rgba(20,20,20,0.8)"]],
+                                     showscale=False, hoverinfo="skip", visible=i == active))
+    fig.add_trace(_marker_trace(pts, k))
+    n = len(fig.data)
+
+    def heading(i: int) -> str:
+        return title if notes is None else f"{title}<br><sup>{notes[i]}</sup>"
+
+    steps = [({"visible": [j // per == i if j < n - 1 else True for j in range(n)]},
+              {"title.text": heading(i)}) for i in range(len(maps))]
+    title = heading(active)
     if len(maps) > 1:
-        add_step_slider(fig, steps, labels=labels, prefix=prefix, active=active, traces=data_traces)
+        add_step_slider(fig, steps, labels=labels, prefix=prefix, active=active, traces=list(range(n)))
     _square_layout(fig, title, float(np.abs(xs).max()), height=580)
     return fig
 
