@@ -24,7 +24,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ._checks import check_array, check_float, check_int
+from .checks import check_array, check_float, check_int
 
 __all__ = ["G", "TowerConfig", "fall_time", "tower_drops", "random_drops", "BASES",
            "LeastSquaresFit", "fit_basis", "poly_fit", "rms_error", "degree_sweep",
@@ -186,6 +186,7 @@ def ngram_order_sweep(counts, train_ids: object, val_ids: object, orders: Sequen
 
     ``counts`` is an :class:`lmlab.ngram.NGramCounts` of the training text."""
     from .ngram import NGramCounts
+    from .ngram.smoothing import add_k_log_probs
     if not isinstance(counts, NGramCounts):
         raise TypeError(f"counts must be an lmlab.ngram.NGramCounts, got {type(counts).__name__}")
     k = check_float(k, "k (the pseudo-count)", min=0.0, open_min=True)
@@ -193,5 +194,5 @@ def ngram_order_sweep(counts, train_ids: object, val_ids: object, orders: Sequen
     va = check_array(val_ids, "val_ids", ndim=1, dtype=np.int64)
     if len(orders) == 0:
         raise ValueError("orders must hold at least one order")
-    return (np.array([-counts.add_k_log_probs(tr, n, k).mean() for n in orders]),
-            np.array([-counts.add_k_log_probs(va, n, k).mean() for n in orders]))
+    return (np.array([-add_k_log_probs(counts, tr, n, k).mean() for n in orders]),
+            np.array([-add_k_log_probs(counts, va, n, k).mean() for n in orders]))
