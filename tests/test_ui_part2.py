@@ -30,7 +30,7 @@ def test_basin_explorer_redraws_and_reports_bad_input():
     box = ua.basin_explorer("0, 0; 0.5, 0.5", resolution=30)
     box.controls["points"].value = "-0.5, 0; 0.5, 0; 0, 0.7"
     g = att.make_grid(30)
-    np.testing.assert_array_equal(box.figure.data[0].z, att.basin_map([[-0.5, 0], [0.5, 0], [0, 0.7]], g))
+    np.testing.assert_array_equal(ua.map_of(box.figure.data[0].z), att.basin_map([[-0.5, 0], [0.5, 0], [0, 0.7]], g))
     assert len(box.figure.data[1].x) == 3
     box.controls["points"].value = "0, 0; 0, 0"
     assert "different points" in box.output.value
@@ -51,7 +51,7 @@ def test_weight_explorer_moves_one_parameter_of_a_copy():
     changed = box.state["model"]
     assert mlp.get_parameter(changed, "b1[1]") == pytest.approx(before + 1.5, abs=0.006)
     g = att.make_grid(40)
-    np.testing.assert_array_equal(box.figure.data[0].z, mlp.predict_map(changed, g))
+    np.testing.assert_array_equal(ua.map_of(box.figure.data[0].z), mlp.predict_map(changed, g))
     assert box.state["agreement"] == att.agreement(mlp.predict_map(changed, g), att.basin_map(pts, g))
     with pytest.raises(ValueError, match="outputs"):
         ua.weight_explorer(net.model, att.PRESETS["five"])
