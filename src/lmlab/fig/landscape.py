@@ -120,7 +120,7 @@ def surface_3d_figure(ws, bs, Z, paths: Mapping[str, object], marks: Sequence[in
     fig.update_layout(
         template=TEMPLATE, title=title, height=560, margin=dict(l=0, r=0, t=56, b=0),
         scene=dict(xaxis_title="weight w", yaxis_title="bias b", zaxis_title=zlabel,
-                   camera=dict(eye=dict(x=1.25, y=-1.65, z=1.0)), aspectmode="cube"),
+                   camera=dict(eye=dict(x=1.45, y=-1.9, z=1.15)), aspectmode="cube"),
         legend=dict(x=0.01, y=0.95, bgcolor="rgba(255,255,255,0.7)"))
     return fig
 
@@ -180,9 +180,9 @@ def paths_figure(ws, bs, Z, paths: Mapping[str, object], marks: Sequence[int] | 
     fig.update_xaxes(title_text="step", row=2, col=1)
     fig.update_yaxes(type="log", title_text="loss − minimum" if best_loss is not None else "loss",
                      exponentformat="power", row=2, col=1)
-    fig.update_layout(template=TEMPLATE, title=title, height=720,
-                      legend=dict(orientation="h", x=0, y=1.0, yanchor="bottom"),
-                      margin=dict(t=90, b=110))
+    fig.update_layout(template=TEMPLATE, title=title, height=760,
+                      legend=dict(orientation="h", x=0, y=1.01, yanchor="bottom"),
+                      margin=dict(t=130, b=110))
     fig.data[0].colorbar.update(len=0.55, y=1.0, yanchor="top")
     return fig
 
@@ -227,9 +227,11 @@ def learning_rate_figure(ws, bs, Z, paths: Sequence[object], labels: Sequence[st
                     traces=[1, 2], y=-0.08, yanchor="top", pad=dict(t=30, b=0))
     _window(fig, ws, bs, 1, 1)
     n = max(len(p.losses) for p in paths) - 1
+    lows = [float(np.nanmin(np.maximum(p.losses - (best_loss or 0.0), 1e-12))) for p in paths]
     fig.update_xaxes(title_text="step", range=[0, n], row=2, col=1)
     fig.update_yaxes(type="log", title_text="loss − minimum" if best_loss is not None else "loss",
-                     exponentformat="power", row=2, col=1)
+                     exponentformat="power", dtick=2,
+                     range=[np.floor(np.log10(min(lows))), np.ceil(np.log10(ymax)) + 0.3], row=2, col=1)
     fig.update_layout(template=TEMPLATE, title=title, height=720, showlegend=False,
                       margin=dict(t=64, b=110))
     fig.data[0].colorbar.update(len=0.55, y=1.0, yanchor="top")
@@ -322,9 +324,9 @@ def function_fit_figure(grid, snapshots: Mapping[int, object], x, y, losses,
     fig.update_yaxes(title_text="y (output)", range=[-2.2, 2.2], row=1, col=1)
     fig.update_xaxes(title_text="training step (log scale)", type="log", row=2, col=1)
     fig.update_yaxes(title_text="L2 loss (log scale)", type="log", exponentformat="power", row=2, col=1)
-    fig.update_layout(template=TEMPLATE, title=title, height=680,
-                      legend=dict(orientation="h", x=0, y=1.0, yanchor="bottom"),
-                      margin=dict(t=90, b=110))
+    fig.update_layout(template=TEMPLATE, title=title, height=720,
+                      legend=dict(orientation="h", x=0, y=1.01, yanchor="bottom"),
+                      margin=dict(t=130, b=110))
     return fig
 
 
