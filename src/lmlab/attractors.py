@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ._checks import check_array, check_float, check_int
+from .checks import check_array, check_float, check_int
 
 __all__ = ["PRESETS", "Grid", "make_grid", "check_attractors", "nearest", "basin_map",
            "agreement", "sample_points", "margin", "parse_points"]

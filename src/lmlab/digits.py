@@ -27,7 +27,7 @@ import numpy as np
 import torch
 
 from . import mlp as _mlp
-from ._checks import check_array, check_float, check_int
+from .checks import check_array, check_float, check_int
 
 __all__ = ["DigitConfig", "DigitData", "DigitClassifier", "load_digit_data",
            "train_digit_classifier", "predict_proba", "accuracy", "confusion_matrix",

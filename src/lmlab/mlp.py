@@ -11,8 +11,8 @@ gives one *logit* per class; ``softmax(logits)`` is the predicted class distribu
 
 * :class:`MLPConfig` / :class:`MLP`: the architecture and the module (weights initialised
   from a seed, as torch's ``nn.Linear`` does: uniform in ``+-1/sqrt(fan_in)``).
-* :class:`FitConfig` / :func:`fit`: full-batch training with Adam on the cross-entropy,
-  with a callback after every step (a handful of points fit in one batch, so no sampler).
+* :class:`FitConfig` / :func:`fit`: full-batch training on the cross-entropy through the
+  book's trainer :func:`lmlab.train.train` (a few thousand points fit in one batch).
 * :func:`predict_map`, :func:`formula`, :func:`set_parameter`, :func:`parameter_names`:
   what the chapter shows of a trained net.
 * :func:`train_basin_net`, :func:`agreement_table`: nets that learn the nearest-attractor
@@ -29,7 +29,7 @@ import torch
 from torch import nn
 
 from . import attractors as _att
-from ._checks import check_array, check_choice, check_float, check_int
+from .checks import check_array, check_choice, check_float, check_int
 
 __all__ = ["ACTIVATIONS", "activation_fn", "MLPConfig", "MLP", "FitConfig", "fit",
            "predict_map", "formula", "parameter_names", "get_parameter", "set_parameter",
@@ -120,15 +120,25 @@ def n_neurons(config: MLPConfig) -> int:
 
 @dataclass(frozen=True)
 class FitConfig:
-    """Full-batch training: ``steps`` Adam steps at learning rate ``lr``."""
+    """Full-batch training: ``steps`` AdamW steps at a constant learning rate ``lr``, with
+    decoupled ``weight_decay`` on the weight matrices (none on biases)."""
     steps: int = 2000
     lr: float = 0.02
     weight_decay: float = 0.0
 
     def __post_init__(self):
-        check_int(self.steps, "steps", min=0)
+        check_int(self.steps, "steps", min=1)
         check_float(self.lr, "lr (the learning rate)", min=0.0, open_min=True)
         check_float(self.weight_decay, "weight_decay", min=0.0)
+
+    def train_config(self, n_points: int) -> "TrainConfig":
+        """The :class:`lmlab.train.TrainConfig` that :func:`fit` hands to the book's trainer:
+        every point in every batch, no warm-up, no decay of the learning rate, no clipping,
+        Adam's usual betas (0.9, 0.999)."""
+        from .train import TrainConfig
+        return TrainConfig(steps=self.steps, batch_size=n_points, lr=self.lr, warmup_steps=0,
+                           min_lr=self.lr, weight_decay=self.weight_decay, betas=(0.9, 0.999),
+                           grad_clip=None, eval_every=0, eval_batches=1, log_every=1)
 
 
 def _as_xy(x: object, y: object, n_in: int | None = None) -> tuple[torch.Tensor, torch.Tensor]:
@@ -141,13 +151,22 @@ def _as_xy(x: object, y: object, n_in: int | None = None) -> tuple[torch.Tensor,
     return torch.from_numpy(np.ascontiguousarray(xa)), torch.from_numpy(ya)
 
 
+def _cross_entropy(model: nn.Module, batch: tuple[torch.Tensor, torch.Tensor]) -> torch.Tensor:
+    x, y = batch
+    return nn.functional.cross_entropy(model(x), y)
+
+
 def fit(model: MLP, x: object, y: object, config: FitConfig = FitConfig(),
-        callback: Callable[[int, MLP, float], None] | None = None) -> np.ndarray:
-    """Train ``model`` in place on points ``x`` (N, n_in) with class labels ``y`` (N,),
-    full batch, Adam, cross-entropy.  ``callback(step, model, loss)`` runs before the
-    first step (step 0, loss of the initial weights) and after each step ``1..steps``.
-    Returns the training loss before each step and after the last (``steps + 1`` values).
+        callback: Callable[[int, MLP], None] | None = None) -> np.ndarray:
+    """Train ``model`` in place on points ``x`` (N, n_in) with class labels ``y`` (N,) by
+    :func:`lmlab.train.train` (the book's one trainer), every point in every step
+    (full batch), cross-entropy loss, settings of :meth:`FitConfig.train_config`.
+
+    ``callback(step, model)`` runs with the model after ``step`` steps, for ``step = 0``
+    (the initial weights) and after each step ``1..steps``.  Returns the training loss
+    before each step and after the last (``steps + 1`` values).
     """
+    from .train import train
     if not isinstance(model, MLP):
         raise TypeError(f"model must be an lmlab.mlp.MLP, got {type(model).__name__}")
     if not isinstance(config, FitConfig):
@@ -156,19 +175,16 @@ def fit(model: MLP, x: object, y: object, config: FitConfig = FitConfig(),
     if yt.min() < 0 or yt.max() >= model.config.n_out:
         raise ValueError(f"y must hold class labels 0..{model.config.n_out - 1}, "
                          f"got values from {int(yt.min())} to {int(yt.max())}")
-    opt = torch.optim.Adam(model.parameters(), lr=config.lr, weight_decay=config.weight_decay)
-    losses = np.empty(config.steps + 1)
-    for step in range(config.steps + 1):
-        loss = nn.functional.cross_entropy(model(xt), yt)
-        losses[step] = float(loss.detach())
-        if callback is not None:
-            callback(step, model, losses[step])
-        if step == config.steps:
-            break
-        opt.zero_grad(set_to_none=True)
-        loss.backward()
-        opt.step()
-    return losses
+    batch = (xt, yt)
+    callbacks = []
+    if callback is not None:
+        callback(0, model)
+        callbacks.append(lambda step, metrics: callback(step, model) if metrics["event"] != "end" else None)
+    result = train(model, lambda split, generator: batch, config.train_config(len(xt)),
+                   loss_fn=_cross_entropy, callbacks=callbacks)
+    with torch.no_grad():
+        final = float(_cross_entropy(model, batch))
+    return np.array([*result.losses, final])
 
 
 @torch.no_grad()
@@ -212,7 +228,7 @@ def _locate(model: MLP, name: str) -> tuple[torch.Tensor, tuple[int, ...]]:
 def get_parameter(model: MLP, name: str) -> float:
     """The value of one weight or bias (see :func:`parameter_names`)."""
     t, index = _locate(model, name)
-    return float(t[index])
+    return float(t.detach()[index])
 
 
 @torch.no_grad()
@@ -301,7 +317,7 @@ def train_basin_net(attractors: object, hidden: Sequence[int] = (8, 8), activati
     wanted = {check_int(s, "snapshot_steps[i]", min=0) for s in snapshot_steps}
     snaps: dict[int, np.ndarray] = {}
 
-    def keep(step, m, loss):
+    def keep(step, m):
         if step in wanted:
             snaps[step] = predict_map(m, grid)
 
