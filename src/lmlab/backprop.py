@@ -27,7 +27,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from ._checks import check_array, check_choice, check_float, check_int
+from .checks import check_array, check_choice, check_float, check_int
 from .mlp import MLPConfig
 
 __all__ = ["ACTIVATIONS", "LOSSES", "init_params", "params_from_module", "forward",

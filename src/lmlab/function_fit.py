@@ -26,8 +26,8 @@ import numpy as np
 
 from . import backprop, optim
 from . import mlp as _mlp
-from ._checks import check_array, check_float, check_int
-from ._checks import check_choice as _check_choice
+from .checks import check_array, check_float, check_int
+from .checks import check_choice as _check_choice
 
 __all__ = ["default_target", "FunctionFitConfig", "FunctionFit", "make_data",
            "predict", "train_function_net", "seed_fits"]

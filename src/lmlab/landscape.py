@@ -26,7 +26,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from . import optim
-from ._checks import check_array, check_choice, check_float, check_int
+from .checks import check_array, check_choice, check_float, check_int
 
 __all__ = ["Surface", "line_fit_surface", "wave_fit_surface", "SURFACES", "get_surface",
            "Path", "descend", "loss_grid", "hessian", "critical_lr", "Basins", "basins",

@@ -29,7 +29,7 @@ from collections.abc import Callable, Sequence
 
 import numpy as np
 
-from ._checks import check_choice, check_float, check_int
+from .checks import check_choice, check_float, check_int
 
 __all__ = ["Optimizer", "SGD", "Adam", "OPTIMIZERS", "make_optimizer", "check_lr",
            "compare_with_torch"]

@@ -28,7 +28,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ._checks import check_array, check_choice, check_int
+from .checks import check_array, check_choice, check_int
 
 __all__ = ["SCALES", "levels", "quantize_array", "quantize_model", "QuantizedResult", "accuracy_vs_bits"]
 
