@@ -28,6 +28,15 @@ __all__ = ["step_marks", "surface_3d_figure", "paths_figure", "learning_rate_fig
 _LEGEND_BELOW = dict(orientation="h", x=0, xanchor="left", y=-0.18, yanchor="top")
 
 
+def _top_legend(fig: go.Figure, height: int, top: int = 130) -> None:
+    """Title at the very top, a horizontal legend right below it that wraps downwards (on
+    a phone it takes several lines) into a top margin of ``top`` pixels."""
+    fig.update_layout(height=height, margin=dict(t=top),
+                      title=dict(yref="container", y=1 - 10 / height, yanchor="top"),
+                      legend=dict(orientation="h", yref="container", y=1 - 42 / height,
+                                  yanchor="top", x=0, xanchor="left"))
+
+
 def step_marks(n_steps: int, n_marks: int = 26) -> list[int]:
     """About ``n_marks`` steps from 0 to ``n_steps`` for a slider: dense at the start
     (where paths move most), always including 0 and ``n_steps``."""
@@ -180,9 +189,8 @@ def paths_figure(ws, bs, Z, paths: Mapping[str, object], marks: Sequence[int] | 
     fig.update_xaxes(title_text="step", row=2, col=1)
     fig.update_yaxes(type="log", title_text="loss − minimum" if best_loss is not None else "loss",
                      exponentformat="power", row=2, col=1)
-    fig.update_layout(template=TEMPLATE, title=title, height=760,
-                      legend=dict(orientation="h", x=0, y=1.01, yanchor="bottom"),
-                      margin=dict(t=130, b=110))
+    fig.update_layout(template=TEMPLATE, title=title, margin=dict(b=110))
+    _top_legend(fig, 760)
     fig.data[0].colorbar.update(len=0.55, y=1.0, yanchor="top")
     return fig
 
@@ -324,9 +332,8 @@ def function_fit_figure(grid, snapshots: Mapping[int, object], x, y, losses,
     fig.update_yaxes(title_text="y (output)", range=[-2.2, 2.2], row=1, col=1)
     fig.update_xaxes(title_text="training step (log scale)", type="log", row=2, col=1)
     fig.update_yaxes(title_text="L2 loss (log scale)", type="log", exponentformat="power", row=2, col=1)
-    fig.update_layout(template=TEMPLATE, title=title, height=720,
-                      legend=dict(orientation="h", x=0, y=1.01, yanchor="bottom"),
-                      margin=dict(t=130, b=110))
+    fig.update_layout(template=TEMPLATE, title=title, margin=dict(b=110))
+    _top_legend(fig, 720)
     return fig
 
 
