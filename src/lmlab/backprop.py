@@ -23,6 +23,7 @@ Three ways to get the same gradient, for checking one against the others:
 """
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 
 import numpy as np
@@ -37,9 +38,11 @@ __all__ = ["ACTIVATIONS", "LOSSES", "init_params", "params_from_module", "forwar
 LOSSES = ("mse", "cross_entropy")
 
 
+_ERF = np.frompyfunc(math.erf, 1, 1)
+
+
 def _erf(z: np.ndarray) -> np.ndarray:
-    from scipy.special import erf
-    return erf(z)
+    return _ERF(z).astype(np.float64)
 
 
 def _gelu(z):
