@@ -19,6 +19,7 @@ import plotly.graph_objects as go
 
 from .. import landscape as _ls
 from ..fig import TEMPLATE
+from . import widget_box
 from ..fig.landscape import _contour
 
 __all__ = ["OPTIMIZER_LABELS", "landscape_explorer"]
@@ -136,11 +137,8 @@ def landscape_explorer(surface: str = "valley", optimizer: str = "sgd", lr: floa
         c.observe(update, names="value")
     fig.data[0].on_click(click)
     update()
-    box = widgets.VBox([widgets.HBox([widgets.VBox([c_surface, c_opt, c_lr]),
-                                      widgets.VBox([c_steps, c_w, c_b])],
-                                     layout=widgets.Layout(flex_flow="row wrap")),
-                        fig, out])
-    box.controls = {"surface": c_surface, "optimizer": c_opt, "lr": c_lr, "steps": c_steps,
-                    "w0": c_w, "b0": c_b}
-    box.figure, box.output, box.state = fig, out, state
+    rows = [widgets.HBox([widgets.VBox([c_surface, c_opt, c_lr]), widgets.VBox([c_steps, c_w, c_b])],
+                         layout=widgets.Layout(flex_flow="row wrap")), fig, out]
+    box = widget_box(rows, {"surface": c_surface, "optimizer": c_opt, "lr": c_lr, "steps": c_steps,
+                            "w0": c_w, "b0": c_b}, figure=fig, output=out, state=state)
     return box
