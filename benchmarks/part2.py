@@ -146,9 +146,16 @@ def chapters() -> None:
 
 # --- chapter 5 (part2b) -----------------------------------------------------------------
 def chapter5(args) -> None:
-    """Chapter 5's targets (backprop vs finite differences, optimizers vs torch.optim,
-    quantized digit classifier): filled in by chapter 5's module."""
-    print("== chapter 5: not yet measured here")
+    """Chapter 5's targets (backprop vs finite differences, optimizers vs torch.optim, the
+    quantized digit classifier, the landscape widget): measured by part2_training.py."""
+    print("== chapter 5: training and loss landscapes (benchmarks/part2_training.py)")
+    sys.path.insert(0, str(Path(__file__).resolve().parent))
+    import part2_training as ch5
+    ch5.measure_backprop()
+    ch5.measure_optimizers()
+    ch5.measure_quantization(args.seeds)
+    if not args.no_widgets:
+        ch5.measure_widget()
 # --- end of chapter 5 -------------------------------------------------------------------
 
 
