@@ -126,6 +126,9 @@ def test_agreement_table_shape_and_a_wide_net_is_good():
                             n_train=600, seeds=(0, 1), grid=att.make_grid(50))
     assert t.shape == (1, 2, 2)
     assert t[0, 1].min() > 0.97
+    t2, nets = mlp.agreement_table(att.PRESETS["three"], [8], [1], fit_config=mlp.FitConfig(steps=300, lr=0.05),
+                                   n_train=600, seeds=(1,), grid=att.make_grid(50), return_nets=True)
+    assert set(nets) == {(1, 8, 1)} and nets[(1, 8, 1)].agreement == t2[0, 0, 0] == t[0, 1, 1]
 
 
 @pytest.mark.parametrize("kwargs, exc, match", [
