@@ -83,7 +83,7 @@ def blur_figure(images: object, probs: object, sigmas: Sequence[float], label: i
         raise ValueError(f"need one image, one probability row and one sigma per step; got "
                          f"{len(imgs)} images, probs of shape {P.shape}, {len(sigmas)} sigmas")
     k = P.shape[1]
-    fig = make_subplots(rows=1, cols=2, column_widths=[0.45, 0.55], horizontal_spacing=0.08)
+    fig = make_subplots(rows=1, cols=2, column_widths=[0.45, 0.55], horizontal_spacing=0.14)
     colors = lambda p: [COLORWAY[1] if j == label else (COLORWAY[0] if j == int(np.argmax(p)) else "#9aa9b8")  # noqa: E731
                         for j in range(k)]
     # one (image, bars) pair of traces per step; the slider shows one pair at a time
@@ -110,6 +110,6 @@ def blur_figure(images: object, probs: object, sigmas: Sequence[float], label: i
     fig.update_layout(template=TEMPLATE, height=440, margin=dict(t=80))
     fig.update_xaxes(visible=False, row=1, col=1, constrain="domain")
     fig.update_yaxes(visible=False, autorange="reversed", row=1, col=1, scaleanchor="x")
-    fig.update_xaxes(title_text="digit", dtick=1, row=1, col=2)
-    fig.update_yaxes(title_text="probability", range=[0, 1.02], row=1, col=2)
+    fig.update_xaxes(title_text="digit (bars: probability)", dtick=1, row=1, col=2)
+    fig.update_yaxes(title_text="p", range=[0, 1.02], row=1, col=2)
     return fig
