@@ -25,6 +25,7 @@ import torch
 from .. import attractors as att
 from .. import mlp
 from ..fig import attractors as fig_att
+from . import widget_box
 
 __all__ = ["basin_explorer", "weight_explorer", "typed_map", "map_of"]
 
@@ -97,9 +98,7 @@ def basin_explorer(points: str = "-0.5, -0.4; 0.55, -0.3; 0.0, 0.6", resolution:
                                         for i in range(len(pts))]
 
     controls["points"].observe(on_change, names="value")
-    box = widgets.VBox([controls["points"], fig, out])
-    box.controls, box.figure, box.output, box.state = controls, fig, out, state
-    return box
+    return widget_box([controls["points"], fig, out], controls, fig, out, state)
 
 
 def weight_explorer(model: mlp.MLP, attractors: object, names: Sequence[str] | None = None,
@@ -157,6 +156,4 @@ def weight_explorer(model: mlp.MLP, attractors: object, names: Sequence[str] | N
         c.observe(on_change, names="value")
     sliders = list(controls.values())
     rows = [widgets.HBox(sliders[i:i + 2]) for i in range(0, len(sliders), 2)]
-    box = widgets.VBox([*rows, fig, out])
-    box.controls, box.figure, box.output, box.state = controls, fig, out, state
-    return box
+    return widget_box([*rows, fig, out], controls, fig, out, state)

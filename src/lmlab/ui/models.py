@@ -14,6 +14,7 @@ import plotly.graph_objects as go
 
 from .. import models
 from ..fig import COLORWAY, TEMPLATE
+from . import widget_box
 
 __all__ = ["degree_explorer"]
 
@@ -83,7 +84,6 @@ def degree_explorer(degree: int = 3, noise: float = 0.05, n_train: int = 10, see
     render()
     for c in controls.values():
         c.observe(on_change, names="value")
-    box = widgets.VBox([widgets.HBox([controls["degree"], controls["noise"]]),
-                        widgets.HBox([controls["n_train"], controls["seed"]]), fig, out])
-    box.controls, box.figure, box.output, box.state = controls, fig, out, state
-    return box
+    return widget_box([widgets.HBox([controls["degree"], controls["noise"]]),
+                       widgets.HBox([controls["n_train"], controls["seed"]]), fig, out],
+                      controls, fig, out, state)
