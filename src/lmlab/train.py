@@ -1,0 +1,546 @@
+"""One trainer for every trainable model in the book (after minGPT's ``trainer.py``).
+
+:func:`train` knows nothing about the model: it draws batches with a function
+``get_batch(split, generator)``, turns a batch into a scalar loss with
+``loss_fn(model, batch)`` (default ``model(*batch)``, returning the loss or
+``(logits, loss)``), and takes optimizer steps:
+
+- AdamW (decoupled weight decay on matrices only), or Muon for the hidden matrices
+  (``optimizer='muon'``: the update of each weight matrix orthogonalised by a Newton-Schulz
+  iteration; AdamW keeps the embeddings, the head, biases and norms),
+- a learning rate that rises linearly for ``warmup_steps`` then follows a cosine down to
+  ``min_lr`` (over ``steps``, or over ``max_seconds`` of training when a time budget is set),
+- gradients clipped to a global norm ``grad_clip``,
+- the held-out loss every ``eval_every`` steps (the same ``eval_batches`` batches each time),
+- callbacks ``callback(step, metrics)`` (return True to stop), e.g. :class:`PrintProgress`,
+- optional bfloat16 autocast and ``torch.compile``, resolved to what the machine supports
+  and reported in the result.
+
+A fixed seed gives identical losses on a rerun (same machine, same threads). Checkpoints are
+safetensors files (never pickle) whose metadata holds the model's configuration:
+:func:`save_checkpoint`, :func:`load_checkpoint`, :func:`read_checkpoint`.
+"""
+from __future__ import annotations
+
+import json
+import math
+import shutil
+import time
+import warnings
+from collections.abc import Callable, Sequence
+from dataclasses import asdict, dataclass, field, is_dataclass
+from pathlib import Path
+from typing import Protocol
+
+import numpy as np
+import torch
+import torch.nn as nn
+
+from .device import resolve_device, resolve_dtype
+
+__all__ = ["TrainConfig", "TrainResult", "Callback", "PrintProgress", "train", "lr_at",
+           "text_batches", "evaluate_loss", "Muon", "save_checkpoint", "load_checkpoint",
+           "read_checkpoint", "load_tensors"]
+
+
+@dataclass(frozen=True)
+class TrainConfig:
+    """How to train (nothing about the model's shape)."""
+
+    steps: int = 1000                      # optimizer steps (an upper bound when max_seconds is set)
+    batch_size: int = 32                   # sequences per batch (for batch functions built from it)
+    lr: float = 1e-3                       # peak learning rate of the AdamW groups
+    warmup_steps: int = 100                # linear warm-up from lr/warmup to lr
+    min_lr: float = 1e-4                   # the cosine decays from lr to min_lr
+    weight_decay: float = 0.1              # decoupled weight decay, on matrices (dim >= 2) only
+    betas: tuple[float, float] = (0.9, 0.95)  # AdamW's moment decay rates
+    grad_clip: float | None = 1.0          # clip the global gradient norm to this (None: no clip)
+    eval_every: int = 100                  # held-out loss every k steps (0: only at the end)
+    eval_batches: int = 20                 # batches per held-out estimate
+    seed: int = 0                          # seeds initial batch order, dropout and evaluation batches
+    device: str | None = None              # 'cpu' (None), 'cuda', 'cuda:1', ...
+    dtype: str = "float32"                 # 'float32', 'bfloat16' (autocast) or 'auto' (bf16 if native)
+    compile: bool | str = False            # torch.compile the model: True, False or 'auto'
+    log_every: int = 10                    # call callbacks every k steps (and at evaluations)
+    max_seconds: float | None = None       # training-time budget (evaluations not counted)
+    optimizer: str = "adamw"               # 'adamw' or 'muon' (Muon on hidden matrices, AdamW elsewhere)
+    muon_lr: float = 0.02                  # peak learning rate of the Muon group
+    muon_momentum: float = 0.95            # Muon's (Nesterov) momentum
+
+    def __post_init__(self):
+        for name in ("steps", "batch_size", "eval_batches", "log_every"):
+            v = getattr(self, name)
+            if isinstance(v, bool) or not isinstance(v, int) or v < 1:
+                raise ValueError(f"{name} must be an integer >= 1, got {v!r}")
+        for name in ("warmup_steps", "eval_every", "seed"):
+            v = getattr(self, name)
+            if isinstance(v, bool) or not isinstance(v, int) or v < 0:
+                raise ValueError(f"{name} must be an integer >= 0, got {v!r}")
+        for name in ("lr", "muon_lr"):
+            v = getattr(self, name)
+            if isinstance(v, bool) or not isinstance(v, (int, float)) or not math.isfinite(v) or v <= 0:
+                raise ValueError(f"{name} must be a finite number > 0, got {v!r}")
+        if not (isinstance(self.min_lr, (int, float)) and 0 <= self.min_lr <= self.lr):
+            raise ValueError(f"min_lr must be a number in [0, lr={self.lr}], got {self.min_lr!r}")
+        if not (isinstance(self.weight_decay, (int, float)) and self.weight_decay >= 0):
+            raise ValueError(f"weight_decay must be a number >= 0, got {self.weight_decay!r}")
+        if (not isinstance(self.betas, (tuple, list)) or len(self.betas) != 2
+                or not all(0 <= b < 1 for b in self.betas)):
+            raise ValueError(f"betas must be two numbers in [0, 1), got {self.betas!r}")
+        if self.grad_clip is not None and not (isinstance(self.grad_clip, (int, float)) and self.grad_clip > 0):
+            raise ValueError(f"grad_clip must be None or a number > 0, got {self.grad_clip!r}")
+        if self.max_seconds is not None and not (isinstance(self.max_seconds, (int, float))
+                                                 and self.max_seconds > 0):
+            raise ValueError(f"max_seconds must be None or a number > 0, got {self.max_seconds!r}")
+        if self.dtype not in ("float32", "bfloat16", "auto"):
+            raise ValueError(f"dtype must be 'float32', 'bfloat16' or 'auto', got {self.dtype!r}")
+        if self.compile not in (True, False, "auto"):
+            raise ValueError(f"compile must be True, False or 'auto', got {self.compile!r}")
+        if self.optimizer not in ("adamw", "muon"):
+            raise ValueError(f"optimizer must be 'adamw' or 'muon', got {self.optimizer!r}")
+        if not 0 <= self.muon_momentum < 1:
+            raise ValueError(f"muon_momentum must be in [0, 1), got {self.muon_momentum!r}")
+
+
+@dataclass
+class TrainResult:
+    """What a training run did. Lists run over steps (``losses[i]`` is the training loss of
+    step ``i + 1``'s batch, ``seconds[i]`` the training time when it ended)."""
+
+    losses: list[float] = field(default_factory=list)
+    lrs: list[float] = field(default_factory=list)
+    seconds: list[float] = field(default_factory=list)
+    val_steps: list[int] = field(default_factory=list)
+    val_losses: list[float] = field(default_factory=list)
+    val_seconds: list[float] = field(default_factory=list)
+    tokens: int = 0                        # tokens (inputs) seen in training
+    steps: int = 0                         # optimizer steps taken
+    train_seconds: float = 0.0             # wall time in training steps (evaluations excluded)
+    eval_seconds: float = 0.0              # wall time in evaluations
+    precision: str = "float32"             # the precision used ('float32' or 'bfloat16' autocast)
+    compiled: bool = False                 # whether torch.compile was used
+    device: str = "cpu"
+    stopped: str = "steps"                 # 'steps', 'time' or 'callback'
+
+    @property
+    def tokens_per_second(self) -> float:
+        return self.tokens / self.train_seconds if self.train_seconds > 0 else float("nan")
+
+    def summary(self) -> str:
+        v = f", held-out {self.val_losses[-1]:.4f}" if self.val_losses else ""
+        return (f"{self.steps} steps in {self.train_seconds:.1f} s ({self.tokens_per_second:,.0f} "
+                f"tokens/s, {self.precision}{', compiled' if self.compiled else ''}, {self.device}): "
+                f"train loss {np.mean(self.losses[-10:]):.4f}{v}")
+
+
+class Callback(Protocol):
+    """Called as ``callback(step, metrics)`` every ``log_every`` steps, after every
+    evaluation and at the end. ``metrics`` holds ``event`` ('train', 'eval' or 'end'),
+    ``loss`` (mean over the steps since the last call), ``lr``, ``seconds`` (training time),
+    ``tokens``, ``tokens_per_s``, and after an evaluation ``val_loss``. Returning True stops
+    training after this step."""
+
+    def __call__(self, step: int, metrics: dict) -> bool | None: ...
+
+
+class PrintProgress:
+    """A plain-text progress callback: one line per call (or per ``every`` calls)."""
+
+    def __init__(self, every: int = 1, file=None):
+        self.every, self.file, self._n = every, file, 0
+
+    def __call__(self, step: int, metrics: dict) -> None:
+        self._n += 1
+        if metrics["event"] == "train" and self._n % self.every:
+            return
+        val = f"  held-out {metrics['val_loss']:.4f}" if "val_loss" in metrics else ""
+        print(f"step {step:6d}  loss {metrics['loss']:.4f}{val}  lr {metrics['lr']:.2e}  "
+              f"{metrics['seconds']:7.1f} s  {metrics['tokens_per_s']:8,.0f} tok/s", file=self.file)
+
+
+def lr_at(progress: float, step: int, config: TrainConfig, peak: float | None = None) -> float:
+    """Learning rate after ``step`` warm-up steps and a ``progress`` fraction (0..1) of the
+    run: linear warm-up, then cosine from ``peak`` (default ``config.lr``) to ``min_lr``
+    (scaled by ``peak / lr`` for other groups)."""
+    peak = config.lr if peak is None else peak
+    floor = config.min_lr * peak / config.lr
+    if step < config.warmup_steps:
+        return peak * (step + 1) / config.warmup_steps
+    p = min(max(progress, 0.0), 1.0)
+    return floor + 0.5 * (peak - floor) * (1 + math.cos(math.pi * p))
+
+
+def text_batches(train_ids: object, val_ids: object, block_size: int, batch_size: int,
+                 start_id: int | None = None, start_fraction: float = 0.1,
+                 device: str | torch.device | None = None) -> Callable:
+    """A ``get_batch(split, generator)`` for next-token training on a token sequence:
+    ``batch_size`` random windows ``x`` of ``block_size`` ids and their targets ``y`` (the
+    same windows shifted by one).
+
+    With ``start_id`` set, a ``start_fraction`` of the training rows begin with the
+    start-of-text id followed by a text that starts at a random place, so the model learns
+    to predict from short contexts the way :class:`~lmlab.gpt.GPTLanguageModel` feeds them.
+    """
+    dev = resolve_device(device)
+    data = {}
+    for split, ids in (("train", train_ids), ("val", val_ids)):
+        t = torch.as_tensor(np.asarray(ids), dtype=torch.int64)
+        if t.dim() != 1 or len(t) < block_size + 1:
+            raise ValueError(f"{split}_ids must be a 1-D id sequence longer than block_size="
+                             f"{block_size}, got {tuple(t.shape)}")
+        data[split] = t
+    if not 0 <= start_fraction <= 1:
+        raise ValueError(f"start_fraction must be in [0, 1], got {start_fraction!r}")
+
+    def get_batch(split: str, generator: torch.Generator):
+        if split not in data:
+            raise ValueError(f"split must be 'train' or 'val', got {split!r}")
+        d = data[split]
+        i = torch.randint(len(d) - block_size, (batch_size,), generator=generator)
+        rows = i[:, None] + torch.arange(block_size + 1)
+        w = d[rows]
+        x, y = w[:, :-1].clone(), w[:, 1:].clone()
+        if start_id is not None and split == "train" and start_fraction > 0:
+            n = int(round(start_fraction * batch_size))
+            if n:
+                x[:n, 1:] = w[:n, :-2]
+                x[:n, 0] = start_id
+                y[:n] = w[:n, :-1]
+        return x.to(dev), y.to(dev)
+
+    return get_batch
+
+
+def _default_loss(model: nn.Module, batch: Sequence[torch.Tensor]) -> torch.Tensor:
+    out = model(*batch)
+    loss = out[1] if isinstance(out, (tuple, list)) else getattr(out, "loss", out)
+    if not isinstance(loss, torch.Tensor) or loss.dim() != 0:
+        raise TypeError("the model must return a scalar loss or (logits, loss); pass loss_fn "
+                        "to train() for other models")
+    return loss
+
+
+def _autocast(device: torch.device, precision: str):
+    if precision == "bfloat16":
+        return torch.autocast(device_type=device.type, dtype=torch.bfloat16)
+    return torch.autocast(device_type=device.type, enabled=False)
+
+
+@torch.no_grad()
+def evaluate_loss(model: nn.Module, get_batch: Callable, n_batches: int = 20, seed: int = 0,
+                  loss_fn: Callable | None = None, split: str = "val",
+                  precision: str = "float32") -> float:
+    """Mean loss over ``n_batches`` batches of ``split`` drawn with a generator seeded by
+    ``seed`` (so repeated calls see the same batches)."""
+    loss_fn = loss_fn or _default_loss
+    was = model.training
+    model.eval()
+    g = torch.Generator().manual_seed(seed)
+    dev = next(model.parameters()).device
+    total = 0.0
+    for _ in range(n_batches):
+        with _autocast(dev, precision):
+            total += float(loss_fn(model, get_batch(split, g)))
+    model.train(was)
+    return total / n_batches
+
+
+class Muon(torch.optim.Optimizer):
+    """Muon (Jordan et al. 2024) for 2-D weight matrices: SGD with Nesterov momentum whose
+    update is replaced by the nearest semi-orthogonal matrix (5 Newton-Schulz steps), scaled
+    by ``sqrt(max(1, rows / cols))``."""
+
+    def __init__(self, params, lr: float = 0.02, momentum: float = 0.95, weight_decay: float = 0.0):
+        super().__init__(params, dict(lr=lr, momentum=momentum, weight_decay=weight_decay))
+
+    @staticmethod
+    def orthogonalize(g: torch.Tensor, steps: int = 5) -> torch.Tensor:
+        a, b, c = 3.4445, -4.7750, 2.0315
+        x = g.float()
+        tall = x.shape[0] > x.shape[1]
+        if tall:
+            x = x.T
+        x = x / (x.norm() + 1e-7)
+        for _ in range(steps):
+            s = x @ x.T
+            x = a * x + (b * s + c * s @ s) @ x
+        return x.T if tall else x
+
+    @torch.no_grad()
+    def step(self, closure=None):
+        for group in self.param_groups:
+            for p in group["params"]:
+                if p.grad is None:
+                    continue
+                state = self.state[p]
+                if "buf" not in state:
+                    state["buf"] = torch.zeros_like(p.grad)
+                buf = state["buf"]
+                buf.mul_(group["momentum"]).add_(p.grad)
+                g = p.grad.add(buf, alpha=group["momentum"])
+                u = self.orthogonalize(g) * max(1.0, p.shape[0] / p.shape[1]) ** 0.5
+                if group["weight_decay"]:
+                    p.mul_(1 - group["lr"] * group["weight_decay"])
+                p.add_(u.to(p.dtype), alpha=-group["lr"])
+
+
+def _optimizers(model: nn.Module, config: TrainConfig, fused: bool) -> list[torch.optim.Optimizer]:
+    decay, no_decay, hidden = [], [], []
+    embed_ids = {id(m.weight) for m in model.modules() if isinstance(m, nn.Embedding)}
+    for name, p in model.named_parameters():
+        if not p.requires_grad:
+            continue
+        if p.dim() < 2:
+            no_decay.append(p)
+        elif (config.optimizer == "muon" and p.dim() == 2 and id(p) not in embed_ids
+              and "head" not in name):
+            hidden.append(p)
+        else:
+            decay.append(p)
+    groups = [{"params": decay, "weight_decay": config.weight_decay},
+              {"params": no_decay, "weight_decay": 0.0}]
+    groups = [g for g in groups if g["params"]]
+    kw = {"fused": True} if fused else {}
+    opts = [torch.optim.AdamW(groups, lr=config.lr, betas=tuple(config.betas), **kw)]
+    if hidden:
+        opts.append(Muon(hidden, lr=config.muon_lr, momentum=config.muon_momentum))
+    for o in opts:
+        for g in o.param_groups:
+            g["peak_lr"] = g["lr"]
+    return opts
+
+
+def _compile_ok(device: torch.device) -> bool:
+    return device.type == "cuda" or shutil.which("g++") is not None or shutil.which("c++") is not None
+
+
+def train(model: nn.Module, get_batch: Callable[[str, torch.Generator], tuple],
+          config: TrainConfig = TrainConfig(), loss_fn: Callable | None = None,
+          callbacks: Sequence[Callable] = ()) -> TrainResult:
+    """Train ``model`` in place and return a :class:`TrainResult`.
+
+    ``get_batch(split, generator)`` returns a tuple of tensors for ``split`` 'train' or
+    'val' (draw randomness only from ``generator``); ``loss_fn(model, batch)`` returns the
+    scalar loss (default: ``model(*batch)``, the loss or ``(logits, loss)``). Tokens per
+    second count the elements of ``batch[0]``.
+    """
+    if not isinstance(model, nn.Module):
+        raise TypeError(f"model must be a torch.nn.Module, got {type(model).__name__}")
+    if not isinstance(config, TrainConfig):
+        raise TypeError(f"config must be a TrainConfig, got {type(config).__name__}")
+    if not callable(get_batch):
+        raise TypeError("get_batch must be a function get_batch(split, generator) -> tuple of tensors")
+    for cb in callbacks:
+        if not callable(cb):
+            raise TypeError(f"every callback must be callable as callback(step, metrics), got {cb!r}")
+    loss_fn = loss_fn or _default_loss
+    device = resolve_device(config.device)
+    precision = resolve_dtype(config.dtype, device)
+    model.to(device)
+    model.train()
+    torch.manual_seed(config.seed)
+    gen = torch.Generator().manual_seed(config.seed)
+    fused = device.type in ("cpu", "cuda")
+    opts = _optimizers(model, config, fused)
+
+    want_compile = config.compile is True or (config.compile == "auto" and _compile_ok(device)
+                                               and config.steps >= 500)
+    run_model = model
+    if want_compile:
+        try:
+            run_model = torch.compile(model)
+        except Exception as e:            # noqa: BLE001 - fall back to eager, say why
+            warnings.warn(f"torch.compile failed ({e}); training eagerly")
+            want_compile = False
+
+    res = TrainResult(precision=precision, compiled=want_compile, device=str(device))
+    since_loss, since_n, since_tokens, since_t = 0.0, 0, 0, 0.0
+
+    def emit(step, metrics):
+        stop = False
+        for cb in callbacks:
+            stop = bool(cb(step, metrics)) or stop
+        return stop
+
+    step = 0
+    while step < config.steps:
+        t0 = time.perf_counter()
+        progress = step / config.steps
+        if config.max_seconds:
+            progress = max(progress, res.train_seconds / config.max_seconds)
+        for o in opts:
+            for g in o.param_groups:
+                g["lr"] = lr_at(progress, step, config, g["peak_lr"])
+        batch = get_batch("train", gen)
+        if not isinstance(batch, (tuple, list)):
+            batch = (batch,)
+        try:
+            with _autocast(device, precision):
+                loss = loss_fn(run_model, batch)
+            loss.backward()
+        except Exception:
+            if run_model is not model and step == 0:     # a compile failure shows at first use
+                warnings.warn("torch.compile failed at the first step; training eagerly")
+                run_model, res.compiled = model, False
+                for o in opts:
+                    o.zero_grad(set_to_none=True)
+                with _autocast(device, precision):
+                    loss = loss_fn(run_model, batch)
+                loss.backward()
+            else:
+                raise
+        if config.grad_clip is not None:
+            torch.nn.utils.clip_grad_norm_(model.parameters(), config.grad_clip)
+        for o in opts:
+            o.step()
+            o.zero_grad(set_to_none=True)
+        lv = float(loss.detach())
+        if not math.isfinite(lv):
+            raise FloatingPointError(f"the training loss became {lv} at step {step + 1}; "
+                                     f"lower the learning rate (lr={config.lr})")
+        step += 1
+        dt = time.perf_counter() - t0
+        n_tok = int(batch[0].numel())
+        res.train_seconds += dt
+        res.tokens += n_tok
+        res.steps = step
+        res.losses.append(lv)
+        res.lrs.append(opts[0].param_groups[0]["lr"])
+        res.seconds.append(res.train_seconds)
+        since_loss, since_n, since_tokens, since_t = since_loss + lv, since_n + 1, since_tokens + n_tok, since_t + dt
+
+        out_of_time = config.max_seconds is not None and res.train_seconds >= config.max_seconds
+        last = step == config.steps or out_of_time
+        do_eval = (config.eval_every and step % config.eval_every == 0) or last
+        stop = False
+        if step % config.log_every == 0 or do_eval:
+            metrics = dict(event="train", loss=since_loss / since_n, lr=res.lrs[-1],
+                           seconds=res.train_seconds, tokens=res.tokens,
+                           tokens_per_s=since_tokens / since_t if since_t > 0 else float("nan"))
+            if do_eval:
+                te = time.perf_counter()
+                val = evaluate_loss(run_model, get_batch, config.eval_batches, config.seed + 1,
+                                    loss_fn, "val", precision)
+                res.eval_seconds += time.perf_counter() - te
+                res.val_steps.append(step)
+                res.val_losses.append(val)
+                res.val_seconds.append(res.train_seconds)
+                metrics.update(event="eval", val_loss=val)
+            stop = emit(step, metrics)
+            since_loss, since_n, since_tokens, since_t = 0.0, 0, 0, 0.0
+        if out_of_time:
+            res.stopped = "time"
+            break
+        if stop:
+            res.stopped = "callback"
+            break
+    end = dict(event="end", loss=float(np.mean(res.losses[-10:])) if res.losses else float("nan"),
+               lr=res.lrs[-1] if res.lrs else 0.0, seconds=res.train_seconds, tokens=res.tokens,
+               tokens_per_s=res.tokens_per_second)
+    if res.val_losses:
+        end["val_loss"] = res.val_losses[-1]
+    emit(res.steps, end)
+    model.eval()
+    return res
+
+
+# ---- checkpoints ------------------------------------------------------------------------
+
+def _config_json(config: object) -> tuple[str, str]:
+    if config is None:
+        return "", ""
+    if not is_dataclass(config):
+        raise TypeError(f"config must be a dataclass instance (the model's configuration), "
+                        f"got {type(config).__name__}")
+    return type(config).__name__, json.dumps(asdict(config), sort_keys=True)
+
+
+def save_checkpoint(path: str | Path, model: nn.Module, config: object = None,
+                    metadata: dict[str, str] | None = None, dtype: torch.dtype | None = None) -> Path:
+    """Save ``model``'s weights to a safetensors file, with its configuration (``config``,
+    default ``model.config``) as JSON in the metadata. ``dtype`` casts floating-point
+    tensors (e.g. ``torch.bfloat16`` halves the file). Tensors that share memory (tied
+    weights) are stored once."""
+    from safetensors.torch import save_file
+    if not isinstance(model, nn.Module):
+        raise TypeError(f"model must be a torch.nn.Module, got {type(model).__name__}")
+    config = getattr(model, "config", None) if config is None else config
+    cls, cfg = _config_json(config)
+    meta = {"format": "lmlab", "config_class": cls, "config": cfg}
+    for k, v in (metadata or {}).items():
+        if not isinstance(k, str) or not isinstance(v, str):
+            raise TypeError("metadata must map str to str")
+        meta[k] = v
+    tensors, seen = {}, set()
+    for k, t in model.state_dict().items():
+        if t.data_ptr() in seen and t.numel():
+            continue
+        seen.add(t.data_ptr())
+        t = t.detach().cpu()
+        if dtype is not None and t.is_floating_point():
+            t = t.to(dtype)
+        tensors[k] = t.contiguous().clone()
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    save_file(tensors, str(path), metadata=meta)
+    return path
+
+
+def read_checkpoint(path: str | Path) -> tuple[dict[str, torch.Tensor], str, dict[str, str]]:
+    """``(tensors, config_json, metadata)`` of a checkpoint written by :func:`save_checkpoint`."""
+    from safetensors import safe_open
+    p = Path(path)
+    if not p.is_file():
+        raise ValueError(f"checkpoint {str(p)!r} is not a file")
+    with safe_open(str(p), framework="pt") as f:
+        meta = dict(f.metadata() or {})
+        tensors = {k: f.get_tensor(k) for k in f.keys()}
+    return tensors, meta.get("config", ""), meta
+
+
+def load_checkpoint(path: str | Path, model: nn.Module, config: object = None) -> dict[str, str]:
+    """Load a checkpoint into ``model`` (weights cast to the model's dtype) after checking
+    that it was saved from the same configuration (``config``, default ``model.config``);
+    a different one is an error naming the fields that differ. Returns the metadata."""
+    tensors, saved, meta = read_checkpoint(path)
+    config = getattr(model, "config", None) if config is None else config
+    cls, cfg = _config_json(config)
+    if cfg and saved and cfg != saved:
+        a, b = json.loads(saved), json.loads(cfg)
+        diff = [f"{k}: checkpoint {a.get(k)!r} vs model {b.get(k)!r}"
+                for k in sorted(set(a) | set(b)) if a.get(k) != b.get(k)]
+        raise ValueError(f"checkpoint {str(path)!r} was saved from a different configuration "
+                         f"({meta.get('config_class')}): " + "; ".join(diff))
+    load_tensors(model, tensors, str(path))
+    return meta
+
+
+def load_tensors(model: nn.Module, tensors: dict[str, torch.Tensor], source: str = "tensors") -> None:
+    """Copy ``tensors`` into ``model``'s state (cast to its dtypes), naming every missing,
+    unexpected or mis-shaped tensor in the error. A tensor tied to another one (same memory)
+    may be absent."""
+    own = model.state_dict()
+    first: dict[int, str] = {}
+    alias = {}
+    for k, t in own.items():
+        if t.numel() and t.data_ptr() in first:
+            alias[k] = first[t.data_ptr()]
+        else:
+            first[t.data_ptr()] = k
+    missing = sorted(k for k in own if k not in tensors and not (k in alias and alias[k] in tensors))
+    extra = sorted(set(tensors) - set(own))
+    shapes = [f"{k}: file {tuple(tensors[k].shape)} vs model {tuple(own[k].shape)}"
+              for k in sorted(set(own) & set(tensors)) if tuple(tensors[k].shape) != tuple(own[k].shape)]
+    problems = []
+    if missing:
+        problems.append(f"missing tensors {missing}")
+    if extra:
+        problems.append(f"unexpected tensors {extra}")
+    if shapes:
+        problems.append(f"mis-shaped tensors [{'; '.join(shapes)}]")
+    if problems:
+        raise ValueError(f"{source} does not match the model: " + "; ".join(problems))
+    with torch.no_grad():
+        for k, p in own.items():
+            if k in tensors:
+                p.copy_(tensors[k].to(p.dtype))
