@@ -61,16 +61,22 @@ class NGramModel(LanguageModel):
         sm = "Kneser-Ney" if c.smoothing == "kneser-ney" else f"add-{c.k:g}"
         return f"NGramModel(order={c.order}, {sm}, V={len(self.vocab)}, trained on {self.counts.n_tokens:,} tokens)"
 
-    def next_probs(self, context: np.ndarray) -> np.ndarray:
-        """Probability of every next token (length V) after one context (ids)."""
+    def next_probs(self, context: object) -> np.ndarray:
+        """Probability of every next token (length V) after one context (a str or ids)."""
+        ids = as_ids(self.vocab, context, "context")
+        return self._next_probs(ids[max(0, len(ids) - self.context_size):] if self.context_size else ids[:0])
+
+    def _next_probs(self, ctx: np.ndarray) -> np.ndarray:
+        """The next-token route for a checked context of at most ``order - 1`` ids."""
         c = self.config
         if c.smoothing == "add-k":
-            return _sm.add_k_next_probs(self.counts, context, c.order, c.k)
-        return _sm.kneser_ney_next_probs(self.counts, context, c.order)
+            return _sm._add_k_next(self.counts, ctx, c.k)
+        return _sm._kneser_ney_next(self.counts, ctx)
 
     def _next_log_probs(self, contexts: list[np.ndarray]) -> np.ndarray:
+        # contexts arrive checked and cropped to context_size = order - 1 (LanguageModel)
         with np.errstate(divide="ignore"):
-            return np.log(np.stack([self.next_probs(x) for x in contexts]))
+            return np.log(np.stack([self._next_probs(x) for x in contexts]))
 
     def log_probs(self, text: object) -> np.ndarray:
         """``ln p(x_t | x_<t)`` of every token of a text (str or ids), computed for the
