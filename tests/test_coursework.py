@@ -191,7 +191,11 @@ def tiny(tmp_path_factory):
 def test_converter_rewrites_raw_cells_and_is_idempotent(tiny, tmp_path):
     path = tmp_path / tiny.name
     shutil.copy(tiny, path)
+    import jupytext
+    jupytext.write(jupytext.read(path), path.with_suffix(".ipynb"), fmt="ipynb")
     assert coursework.convert_chapter(path) is True
+    paired = nbformat.read(path.with_suffix(".ipynb"), as_version=4)
+    assert not any(c.cell_type == "raw" for c in paired.cells)   # the Colab copy follows
     once = path.read_text()
     assert coursework.convert_chapter(path) is False and path.read_text() == once
     assert "{raw-cell}" not in once and "# HIDDEN" not in once

@@ -115,6 +115,7 @@ DEFAULT_CONFIG = {
     "export_cell": False,
     "solutions_pdf": False,
     "run_tests": True,
+    "python_version": "3.11",
     "tests": {"ok_format": False},
 }
 DEFAULT_OUT = Path("_build") / "coursework"
@@ -242,8 +243,8 @@ def convert_raw_cells(nb):
 
 def convert_chapter(chapter: Path | str) -> bool:
     """Rewrite a MyST chapter file from Otter's raw cells to the tag convention in place
-    (through jupytext).  Returns whether the file changed; running it again changes
-    nothing."""
+    (through jupytext), and regenerate the ``.ipynb`` beside it if there is one.  Returns
+    whether the file changed; running it again changes nothing."""
     import jupytext
 
     chapter = Path(chapter)
@@ -254,6 +255,9 @@ def convert_chapter(chapter: Path | str) -> bool:
     after = jupytext.writes(convert_raw_cells(nb), fmt="md:myst")
     if after != before:
         chapter.write_text(after)
+        ipynb = chapter.with_suffix(".ipynb")
+        if ipynb.exists():          # the copy for Colab follows (jupytext --to ipynb)
+            jupytext.write(jupytext.reads(after, fmt="md:myst"), ipynb, fmt="ipynb")
     return after != before
 
 
@@ -313,7 +317,8 @@ def assignment_chapters(root: Path | str = ".") -> list[Path]:
 def tag_problems(chapter: Path | str) -> list[str]:
     """What is wrong with a chapter's exercise cells (empty: all good): every exercise
     needs a solution with at least one ``# SOLUTION`` line (or block) and at least one
-    check; every check and solution cell must come after its exercise's first solution."""
+    check; every check and solution cell must come after its exercise's first solution;
+    every ``assert`` of a public check has a message."""
     problems = []
     nb = read_chapter(chapter)
     try:
@@ -328,7 +333,24 @@ def tag_problems(chapter: Path | str) -> list[str]:
             problems.append(f"{chapter}: {ex.name}: no check cell")
         if ex.all_checks and ex.all_checks[0] < ex.solutions[0]:
             problems.append(f"{chapter}: {ex.name}: a check comes before the solution")
+        for i in ex.checks:
+            for line in _asserts_without_message(nb.cells[i].source):
+                problems.append(f"{chapter}: {ex.name}: a public check's assert has no message "
+                                f"(what was expected, and the student's value): {line!r}")
     return problems
+
+
+def _asserts_without_message(source: str) -> list[str]:
+    """The ``assert`` statements of a check cell without a message (first line of each)."""
+    import ast
+
+    try:
+        tree = ast.parse(source)
+    except SyntaxError:
+        return []
+    lines = source.splitlines()
+    return [lines[node.lineno - 1].strip() for node in ast.walk(tree)
+            if isinstance(node, ast.Assert) and node.msg is None]
 
 
 # --------------------------------------------------------------------------- Otter

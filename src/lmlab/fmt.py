@@ -18,8 +18,9 @@ from __future__ import annotations
 
 import math
 import numbers
+import re
 
-__all__ = ["count", "num", "fixed", "prob", "pct", "sci"]
+__all__ = ["count", "num", "fixed", "prob", "pct", "sci", "spec"]
 
 _SUPERSCRIPT = str.maketrans("-0123456789", "⁻⁰¹²³⁴⁵⁶⁷⁸⁹")
 TIMES = "×"
@@ -132,3 +133,29 @@ def pct(x, decimals: int = 1) -> str:
     if x != 0 and float(text[:-1].replace(",", "")) == 0:
         return f"< {10.0 ** -decimals:.{decimals}f}%" if x > 0 else f"> −{10.0 ** -decimals:.{decimals}f}%"
     return text.replace("-", "−")
+
+
+def spec(x, format_spec: str = "") -> str:
+    """``x`` formatted with a Python format spec, except that exponent notation becomes a
+    power of ten: ``spec(1234, ",") == '1,234'``, ``spec(0.123, ".1%") == '12.3%'``,
+    ``spec(1.1e-6, ".1e") == '1.1 × 10⁻⁶'``; ``""`` and ``"g"`` give :func:`num`
+    (3 significant digits) for floats.  (For converting ``{glue:text}`key:spec```.)"""
+    if not isinstance(format_spec, str):
+        raise TypeError(f"format_spec must be a str, got {type(format_spec).__name__}")
+    if isinstance(x, str):
+        return format(x, format_spec)
+    value = _real(x)
+    kind = format_spec[-1:] if format_spec[-1:].isalpha() or format_spec[-1:] == "%" else ""
+    precision = re.search(r"\.(\d+)", format_spec)
+    digits = int(precision.group(1)) if precision else None
+    if kind in ("e", "E"):
+        return sci(value, (digits if digits is not None else 6) + 1)
+    if kind in ("", "g", "G", "n") and not (value.is_integer() and abs(value) < 1e15):
+        return num(value, digits or 3)
+    if kind == "%":
+        return pct(value, digits if digits is not None else 6)
+    text = format(int(value) if kind in ("d", "") and value.is_integer() else value,
+                  format_spec if kind != "" or "," in format_spec else "")
+    if "e" in text.lower() and kind not in ("x", "X", "b", "o"):
+        return num(value, 3)
+    return text.replace("-", "−") if text.startswith("-") else text
