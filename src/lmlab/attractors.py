@@ -13,6 +13,7 @@ scores a net's map against it.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 
 import numpy as np
 
@@ -52,11 +53,14 @@ class Grid:
     def shape(self) -> tuple[int, int]:
         return (self.resolution, self.resolution)
 
-    @property
+    @cached_property
     def points(self) -> np.ndarray:
-        """All grid points, (resolution**2, 2), row-major: ``points[i * R + j] = (xs[j], ys[i])``."""
+        """All grid points, (resolution**2, 2), row-major: ``points[i * R + j] = (xs[j], ys[i])``
+        (computed once, read-only)."""
         X, Y = np.meshgrid(self.xs, self.ys)
-        return np.column_stack([X.ravel(), Y.ravel()])
+        pts = np.column_stack([X.ravel(), Y.ravel()])
+        pts.setflags(write=False)
+        return pts
 
 
 def make_grid(resolution: int = 200, lim: float = 1.0) -> Grid:
@@ -88,7 +92,17 @@ def nearest(attractors: object, points: object) -> np.ndarray:
     """Index of the nearest attractor for each of ``points`` (N, 2): int64 (N,)."""
     a = check_attractors(attractors)
     p = check_array(points, "points", ndim=2, shape=(None, 2))
-    return np.argmin(_sq_dists(a, p), axis=1)
+    # |p - a|^2 = |p|^2 - 2 p.a + |a|^2, and |p|^2 is the same for every attractor: one
+    # matrix product; near-ties (points on a boundary, up to rounding) are decided by the
+    # squared distances themselves, so that ties go to the lower index exactly
+    scores = (a * a).sum(axis=1)[None, :] - 2.0 * (p @ a.T)
+    best = np.argmin(scores, axis=1)
+    if len(a) > 1:
+        two = np.partition(scores, 1, axis=1)[:, :2]
+        close = np.flatnonzero(two[:, 1] - two[:, 0] <= 1e-9 * (1.0 + np.abs(two[:, 0])))
+        if len(close):
+            best[close] = np.argmin(_sq_dists(a, p[close]), axis=1)
+    return best
 
 
 def basin_map(attractors: object, grid: Grid) -> np.ndarray:

@@ -329,10 +329,11 @@ def train_basin_net(attractors: object, hidden: Sequence[int] = (8, 8), activati
 def agreement_table(attractors: object, widths: Sequence[int], depths: Sequence[int],
                     activation: str = "relu", fit_config: FitConfig = FitConfig(),
                     n_train: int = 2000, seeds: Sequence[int] = (0,),
-                    grid: "_att.Grid | None" = None) -> np.ndarray:
+                    grid: "_att.Grid | None" = None, return_nets: bool = False):
     """Agreement with the exact basin map for every (depth, width): array
     ``(len(depths), len(widths), len(seeds))``; depth = number of hidden layers, all of
-    the same width."""
+    the same width.  With ``return_nets``, also the trained nets:
+    ``nets[(depth, width, seed)]`` is a :class:`BasinNet`."""
     for i, w in enumerate(widths):
         check_int(w, f"widths[{i}] (a layer width)", min=1)
     for i, d in enumerate(depths):
@@ -341,9 +342,12 @@ def agreement_table(attractors: object, widths: Sequence[int], depths: Sequence[
         raise ValueError("widths, depths and seeds must each hold at least one value")
     grid = _att.make_grid(200) if grid is None else grid
     out = np.empty((len(depths), len(widths), len(seeds)))
+    nets = {}
     for a, d in enumerate(depths):
         for b, w in enumerate(widths):
             for c, s in enumerate(seeds):
-                out[a, b, c] = train_basin_net(attractors, (w,) * d, activation, fit_config,
-                                               n_train, s, grid).agreement
-    return out
+                net = train_basin_net(attractors, (w,) * d, activation, fit_config, n_train, s, grid)
+                out[a, b, c] = net.agreement
+                if return_nets:
+                    nets[(d, w, s)] = net
+    return (out, nets) if return_nets else out

@@ -66,9 +66,10 @@ def confusion_figure(matrix: object, title: str = "Confusion matrix on the test 
                                colorscale="Blues", showscale=False,
                                hovertemplate="true %{y}, predicted %{x}: %{customdata} images<extra></extra>"))
     fig.update_layout(template=TEMPLATE, title=title, height=460,
-                      xaxis=dict(title="predicted digit", dtick=1, showgrid=False, constrain="domain"),
-                      yaxis=dict(title="true digit", dtick=1, autorange="reversed", showgrid=False,
-                                 scaleanchor="x"))
+                      xaxis=dict(title="predicted digit", dtick=1, showgrid=False, constrain="domain",
+                                 range=[-0.5, k - 0.5]),
+                      yaxis=dict(title="true digit", dtick=1, range=[k - 0.5, -0.5], showgrid=False,
+                                 scaleanchor="x", constrain="domain"))
     return fig
 
 
@@ -82,7 +83,7 @@ def blur_figure(images: object, probs: object, sigmas: Sequence[float], label: i
         raise ValueError(f"need one image, one probability row and one sigma per step; got "
                          f"{len(imgs)} images, probs of shape {P.shape}, {len(sigmas)} sigmas")
     k = P.shape[1]
-    fig = make_subplots(rows=1, cols=2, column_widths=[0.42, 0.58], horizontal_spacing=0.1)
+    fig = make_subplots(rows=1, cols=2, column_widths=[0.45, 0.55], horizontal_spacing=0.08)
     colors = lambda p: [COLORWAY[1] if j == label else (COLORWAY[0] if j == int(np.argmax(p)) else "#9aa9b8")  # noqa: E731
                         for j in range(k)]
     # one (image, bars) pair of traces per step; the slider shows one pair at a time
@@ -98,8 +99,8 @@ def blur_figure(images: object, probs: object, sigmas: Sequence[float], label: i
 
     def note(i: int) -> str:
         pred = int(np.argmax(P[i]))
-        return (f"{title}<br><sup>blur σ = {sigmas[i]:.2f} px: the net says {pred} "
-                f"(p = {P[i, pred]:.2f}); the true digit is {label}</sup>")
+        return (f"{title}<br><sup>σ = {sigmas[i]:.2f} px: the net says {pred} "
+                f"(p = {P[i, pred]:.2f}); true digit {label}</sup>")
 
     steps = [({"visible": [j // 2 == i for j in range(n)]}, {"title.text": note(i)})
              for i in range(len(imgs))]

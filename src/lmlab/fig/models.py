@@ -117,7 +117,8 @@ def degree_figure(x_train: object, y_train: object, x_test: object, y_test: obje
                     traces=[0, 1], pad=dict(t=40, b=4))
     positive = np.concatenate([tr[tr > 0], te])
     fig.update_layout(template=TEMPLATE, title=title, height=720, margin=dict(t=64, b=40),
-                      legend=dict(orientation="h", y=1.04, x=0, yanchor="bottom"),
+                      legend=dict(x=0.01, y=0.995, xanchor="left", yanchor="top",
+                                  bgcolor="rgba(255,255,255,0.85)", font=dict(size=12)),
                       annotations=[dict(text="RMS error (s): ● training  ● test", x=0, y=0.43,
                                         xref="paper", yref="paper", showarrow=False,
                                         xanchor="left", font=dict(size=12))])
