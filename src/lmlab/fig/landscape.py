@@ -238,7 +238,7 @@ def learning_rate_figure(ws, bs, Z, paths: Sequence[object], labels: Sequence[st
     lows = [float(np.nanmin(np.maximum(p.losses - (best_loss or 0.0), 1e-12))) for p in paths]
     fig.update_xaxes(title_text="step", range=[0, n], row=2, col=1)
     fig.update_yaxes(type="log", title_text="loss − minimum" if best_loss is not None else "loss",
-                     exponentformat="power", dtick=2,
+                     exponentformat="power", dtick=3,
                      range=[np.floor(np.log10(min(lows))), np.ceil(np.log10(ymax)) + 0.3], row=2, col=1)
     fig.update_layout(template=TEMPLATE, title=title, height=720, showlegend=False,
                       margin=dict(t=64, b=110))
