@@ -158,23 +158,37 @@ def param_count(config: GPTConfig, embeddings: bool = True) -> int:
 
 class KVCache:
     """Keys and values of every layer for the tokens read so far, so that generating the
-    next token runs the model on that one token only (``(B, H, t, D)`` per layer)."""
+    next token runs the model on that one token only. Each layer's keys and values live in
+    a buffer ``(B, H, capacity, D)`` allocated at first use (``capacity`` defaults to the
+    block size) and filled in place."""
 
-    def __init__(self, n_layer: int):
+    def __init__(self, n_layer: int, capacity: int | None = None):
+        self.n_layer, self.capacity = n_layer, capacity
         self.keys: list[torch.Tensor | None] = [None] * n_layer
         self.values: list[torch.Tensor | None] = [None] * n_layer
+        self.lengths = [0] * n_layer
 
     @property
     def length(self) -> int:
-        k = self.keys[0]
-        return 0 if k is None else k.shape[-2]
+        """Number of positions cached (in the first layer)."""
+        return self.lengths[0]
 
     def update(self, layer: int, k: torch.Tensor, v: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
-        if self.keys[layer] is not None:
-            k = torch.cat([self.keys[layer], k], dim=-2)
-            v = torch.cat([self.values[layer], v], dim=-2)
-        self.keys[layer], self.values[layer] = k, v
-        return k, v
+        """Append ``k``, ``v`` ``(B, H, T, D)`` to ``layer``'s cache; return all its keys and values."""
+        n, t = self.lengths[layer], k.shape[-2]
+        if self.keys[layer] is None:
+            cap = max(self.capacity or 0, t)
+            self.keys[layer] = k.new_empty(*k.shape[:-2], cap, k.shape[-1])
+            self.values[layer] = v.new_empty(*v.shape[:-2], cap, v.shape[-1])
+        buf_k, buf_v = self.keys[layer], self.values[layer]
+        if n + t > buf_k.shape[-2]:                      # grow (only without a capacity)
+            buf_k = torch.cat([buf_k[..., :n, :], k.new_empty(*k.shape[:-2], n + t, k.shape[-1])], -2)
+            buf_v = torch.cat([buf_v[..., :n, :], v.new_empty(*v.shape[:-2], n + t, v.shape[-1])], -2)
+            self.keys[layer], self.values[layer] = buf_k, buf_v
+        buf_k[..., n:n + t, :] = k
+        buf_v[..., n:n + t, :] = v
+        self.lengths[layer] = n + t
+        return buf_k[..., :n + t, :], buf_v[..., :n + t, :]
 
 
 class CausalSelfAttention(nn.Module):
@@ -306,11 +320,17 @@ class GPT(nn.Module):
             raise ValueError(f"sequence of {offset + idx.shape[1]} tokens is longer than the "
                              f"block size {self.config.block_size}; crop it to the last "
                              f"{self.config.block_size} tokens")
+        if torch.compiler.is_compiling():               # no data-dependent checks in a graph
+            return idx
         lo, hi = int(idx.min()), int(idx.max())
         if lo < 0 or hi >= self.config.vocab_size:
             bad = lo if lo < 0 else hi
             raise ValueError(f"idx contains the token id {bad}, outside 0..{self.config.vocab_size - 1}")
         return idx
+
+    def new_cache(self) -> KVCache:
+        """An empty :class:`KVCache` sized for this model's block."""
+        return KVCache(self.config.n_layer, self.config.block_size)
 
     def forward(self, idx: torch.Tensor, targets: torch.Tensor | None = None,
                 cache: KVCache | None = None, return_attention: bool = False,
@@ -372,7 +392,7 @@ class GPT(nn.Module):
             if not use_cache:
                 logits, _ = self(idx[:, -bs:], last_only=True)
             elif cache is None or idx.shape[1] > bs:
-                cache = KVCache(self.config.n_layer)
+                cache = self.new_cache()
                 logits, _ = self(idx[:, -bs:], cache=cache, last_only=True)
             else:
                 logits, _ = self(idx[:, fed:], cache=cache, last_only=True)
@@ -531,7 +551,7 @@ class GPTLanguageModel(LanguageModel):
                 if use_cache and cache is not None and want[:len(fed)] == fed and len(want) > len(fed):
                     new = want[len(fed):]
                 else:
-                    cache, new = (KVCache(self.model.config.n_layer) if use_cache else None), want
+                    cache, new = (self.model.new_cache() if use_cache else None), want
                 x = torch.tensor([new], dtype=torch.int64, device=self.device)
                 logits, _ = self.model(x, cache=cache, last_only=True)
                 fed = want
