@@ -22,7 +22,8 @@ from __future__ import annotations
 
 import json
 import math
-from dataclasses import asdict, dataclass, fields, replace
+from dataclasses import asdict, dataclass, fields
+from pathlib import Path
 
 import numpy as np
 import torch
@@ -31,10 +32,14 @@ import torch.nn.functional as F
 
 from .attention import apply_rotary, attention, causal_mask, merge_heads, rotary_tables, split_heads
 from .device import resolve_device
-from .lm import LanguageModel, as_contexts, as_ids
+from .lm import LanguageModel, as_ids, crop, prepend_start, start_id
 from .vocab import Vocab
 
-__all__ = ["GPTConfig", "param_count", "GPT", "KVCache", "GPTLanguageModel"]
+__all__ = ["GPTConfig", "param_count", "GPT", "KVCache", "GPTLanguageModel", "CHAR_CHECKPOINT"]
+
+#: The character GPT trained on the book's corpus by ``benchmarks/gpt.py --moonshot``,
+#: shipped with the package (bfloat16 weights; its metadata records how it was trained).
+CHAR_CHECKPOINT = Path(__file__).resolve().parent / "data" / "gpt_char.safetensors"
 
 
 @dataclass(frozen=True)
@@ -379,11 +384,10 @@ class GPT(nn.Module):
         position per layer while the sequence fits in the block; once the window slides, the
         cache is rebuilt from the window at each step, so the result equals the uncached loop.
         Returns ``(B, T + max_new_tokens)``."""
-        from .sampling import check_temperature
+        from .sampling import check_temperature, check_top_k
         if not greedy:
             check_temperature(temperature)
-        if top_k is not None and not (isinstance(top_k, int) and 1 <= top_k):
-            raise ValueError(f"top_k must be an integer >= 1, got {top_k!r}")
+        top_k = check_top_k(top_k, self.config.out_size)
         was_training = self.training
         self.eval()
         bs = self.config.block_size
@@ -434,7 +438,7 @@ class GPTLanguageModel(LanguageModel):
         self.model = model.to(self.device)
         self.vocab = vocab
         self.context_size = cfg.block_size
-        self.start_id = len(vocab)
+        self.start_id = start_id(vocab)
 
     @classmethod
     def build(cls, vocab: Vocab, config: GPTConfig | None = None, seed: int = 0,
@@ -456,9 +460,7 @@ class GPTLanguageModel(LanguageModel):
     def inputs(self, context: np.ndarray) -> np.ndarray:
         """The ids the network reads for a (cropped) context: start-of-text first when the
         context does not fill the block."""
-        if len(context) < self.context_size:
-            return np.concatenate([[self.start_id], context]).astype(np.int64)
-        return np.asarray(context, dtype=np.int64)
+        return prepend_start([np.asarray(context, dtype=np.int64)], self.start_id, self.context_size)[0]
 
     @torch.no_grad()
     def _logits_at_end(self, rows: list[np.ndarray]) -> torch.Tensor:
@@ -529,13 +531,12 @@ class GPTLanguageModel(LanguageModel):
         """:func:`lmlab.sampling.generate` with a key/value cache: the same draws for the same
         seed, at the cost of one position per layer and token while the text fits in the
         context (once it fills the context, the window slides and is recomputed each step)."""
-        from .sampling import _draw, check_temperature, rng_from, top_k_filter
-        if isinstance(length, bool) or not isinstance(length, (int, np.integer)) or length < 0:
-            raise ValueError(f"length must be an integer >= 0, got {length!r}")
+        from .checks import check_int
+        from .sampling import _draw, check_temperature, check_top_k, rng_from
+        length = check_int(length, "length", min=0)
         if not greedy:
             check_temperature(temperature)
-        if top_k is not None:
-            top_k_filter(np.zeros(len(self.vocab)), top_k)
+        top_k = check_top_k(top_k, len(self.vocab))
         if stop is not None and stop not in self.vocab:
             raise ValueError(f"stop symbol {stop!r} is not in the model's vocabulary")
         ids = list(as_ids(self.vocab, prompt, "prompt"))
@@ -547,7 +548,7 @@ class GPTLanguageModel(LanguageModel):
         self.model.eval()
         with torch.no_grad():
             for _ in range(int(length)):
-                want = list(self.inputs(np.asarray(ids[-c:] if len(ids) > c else ids, dtype=np.int64)))
+                want = list(self.inputs(crop(np.asarray(ids, dtype=np.int64), c)))
                 if use_cache and cache is not None and want[:len(fed)] == fed and len(want) > len(fed):
                     new = want[len(fed):]
                 else:
@@ -585,6 +586,16 @@ class GPTLanguageModel(LanguageModel):
                                      "unk": self.vocab.unk})}
         meta.update(metadata or {})
         save_checkpoint(path, self.model, metadata=meta, dtype=dtype)
+
+    @classmethod
+    def pretrained(cls, device: str | torch.device | None = None) -> "GPTLanguageModel":
+        """The character GPT shipped with the package (:data:`CHAR_CHECKPOINT`), trained on
+        the book's corpus by ``python benchmarks/gpt.py --moonshot --save PATH``; its
+        training record is in ``lmlab.train.read_checkpoint(CHAR_CHECKPOINT)[2]``."""
+        if not CHAR_CHECKPOINT.is_file():
+            raise FileNotFoundError(f"the shipped checkpoint {CHAR_CHECKPOINT} is missing; remake it "
+                                    "with: python benchmarks/gpt.py --moonshot --save " + str(CHAR_CHECKPOINT))
+        return cls.load(CHAR_CHECKPOINT, device=device)
 
     @classmethod
     def load(cls, path, device: str | torch.device | None = None) -> "GPTLanguageModel":
