@@ -251,8 +251,11 @@ def evaluate_loss(model: nn.Module, get_batch: Callable, n_batches: int = 20, se
     dev = next(model.parameters()).device
     total = 0.0
     for _ in range(n_batches):
+        batch = get_batch(split, g)
+        batch = tuple(t.to(dev) if isinstance(t, torch.Tensor) else t for t in
+                      (batch if isinstance(batch, (tuple, list)) else (batch,)))
         with _autocast(dev, precision):
-            total += float(loss_fn(model, get_batch(split, g)))
+            total += float(loss_fn(model, batch))
     model.train(was)
     return total / n_batches
 
@@ -387,6 +390,7 @@ def train(model: nn.Module, get_batch: Callable[[str, torch.Generator], tuple],
         batch = get_batch("train", gen)
         if not isinstance(batch, (tuple, list)):
             batch = (batch,)
+        batch = tuple(t.to(device) if isinstance(t, torch.Tensor) else t for t in batch)
         try:
             with _autocast(device, precision):
                 loss = loss_fn(run_model, batch)
