@@ -3,7 +3,8 @@ and the 10-minute "moonshot" (a character GPT below the best Kneser-Ney n-gram).
 
     python benchmarks/gpt.py                      # (a) equality, (b) speed, (c) KV cache
     python benchmarks/gpt.py --moonshot           # (d) 10 minutes of training, 2 threads
-    python benchmarks/gpt.py --moonshot --save book/data/gpt_char.safetensors
+    python benchmarks/gpt.py --moonshot --clock cpu --seconds 300 --save src/lmlab/data/gpt_char.safetensors
+                                                  # remakes the checkpoint shipped with lmlab
     python benchmarks/gpt.py --text PATH          # any text file, split 90/10
 
 Every timing is printed with the machine's load average (``os.getloadavg``), since the
@@ -163,7 +164,7 @@ def moonshot(args, c, v, tr, va):
     print(f"  {res.summary()}")
     print(f"  wall {res.wall_seconds:.0f} s, CPU/threads {res.cpu_seconds:.0f} s in training steps; "
           f"{res.eval_seconds:.0f} s wall in evaluations")
-    print("  held-out loss (10 batches of random windows) vs training seconds:")
+    print(f"  held-out loss ({tcfg.eval_batches} batches of {args.batch} random windows) vs training seconds:")
     print("    " + ", ".join(f"{s:.0f}s {l:.3f}" for s, l in zip(res.val_seconds, res.val_losses)))
     t0 = time.perf_counter()
     ev = evaluate(lm, c.val)

@@ -37,8 +37,11 @@ from .vocab import Vocab
 
 __all__ = ["GPTConfig", "param_count", "GPT", "KVCache", "GPTLanguageModel", "CHAR_CHECKPOINT"]
 
-#: The character GPT trained on the book's corpus by ``benchmarks/gpt.py --moonshot``,
-#: shipped with the package (bfloat16 weights; its metadata records how it was trained).
+#: The character GPT trained on the book's corpus, shipped with the package (bfloat16
+#: weights, 3.6 MB; its metadata records how it was trained: curve, seconds, load, command).
+#: Remade by ``python benchmarks/gpt.py --moonshot --clock cpu --seconds 300 --save
+#: src/lmlab/data/gpt_char.safetensors`` (a time budget: the step count, hence the weights,
+#: depend on the machine's speed).
 CHAR_CHECKPOINT = Path(__file__).resolve().parent / "data" / "gpt_char.safetensors"
 
 
