@@ -394,7 +394,7 @@ def train(model: nn.Module, get_batch: Callable[[str, torch.Generator], tuple],
         for o in opts:
             o.step()
             o.zero_grad(set_to_none=True)
-        lv = float(loss)
+        lv = float(loss.detach())
         if not math.isfinite(lv):
             raise FloatingPointError(f"the training loss became {lv} at step {step + 1}; "
                                      f"lower the learning rate (lr={config.lr})")
