@@ -105,7 +105,7 @@ def measure_widgets(c, v, counts):
            ngram_sampler(v, counts, n=5, prompt="ROMEO:\n"))
     train_words = corpus.words(c.train)
     wv = vocab.word_vocab(train_words, min_count=2)
-    words_model = ngram.fit(train_words, wv, order=4)
+    words_model = ngram.fit(wv, train_words, order=4)
     _drive("chapter 1 sampling_explorer (word 4-gram, 30 words)",
            sampling_explorer(words_model, prompt="to be or not to", temperature=0.8, length=30))
 

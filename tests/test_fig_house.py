@@ -8,14 +8,32 @@ import plotly.io as pio
 import pytest
 
 import lmlab.fig as F
+from lmlab import notebook
 
 ROOT = Path(__file__).resolve().parents[1]
 
 
 def test_setup_notebook_sets_template_and_renderers():
-    F.setup_notebook()
+    pio.templates.default, pio.renderers.default = "plotly", "json"
+    notebook.setup_notebook()
     assert pio.templates.default == "lmlab"
     assert pio.renderers.default == "plotly_mimetype+lmlab"
+    pio.templates.default, pio.renderers.default = "plotly", "json"
+    with pytest.warns(DeprecationWarning, match="lmlab.notebook.setup_notebook"):
+        F.setup_notebook()                              # the old name still works
+    assert pio.templates.default == "lmlab" and pio.renderers.default == "plotly_mimetype+lmlab"
+
+
+def test_figure_modules_import_no_torch():
+    """The figure layer is plotly and numpy only: importing every fig module in a fresh
+    interpreter loads neither torch nor ipywidgets."""
+    import subprocess
+    import sys
+    mods = sorted(p.stem for p in (ROOT / "src" / "lmlab" / "fig").glob("*.py") if p.stem != "__init__")
+    code = ("import sys, lmlab.fig" + "".join(f", lmlab.fig.{m}" for m in mods)
+            + "; print(sorted(m for m in ('torch', 'ipywidgets') if m in sys.modules))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]", out.stdout + out.stderr
 
 
 def test_renderer_inlines_neither_plotly_nor_mathjax():

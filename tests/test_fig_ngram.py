@@ -58,7 +58,7 @@ def small_pairs():
 
 def test_bigram_heatmap_orientation_and_buttons(small_pairs):
     v, m = small_pairs
-    fig = F.bigram_heatmap(v.symbols, m)
+    fig = F.bigram_heatmap_figure(v.symbols, m)
     hm = fig.data[0]
     assert isinstance(hm, go.Heatmap)
     q, u = v.index["q"], v.index["u"]
@@ -80,7 +80,7 @@ def test_bigram_heatmap_orientation_and_buttons(small_pairs):
     assert not np.array_equal(np.nan_to_num(z_prob), np.nan_to_num(z))   # the step changes z
     assert list(buttons[1].args[1]) == [0]
     with pytest.raises(ValueError):
-        F.bigram_heatmap(v.symbols[:-1], m)
+        F.bigram_heatmap_figure(v.symbols[:-1], m)
 
 
 def test_generation_figure_slider_toggles_one_table():

@@ -35,25 +35,25 @@ def test_show_token_escapes_markup():
 
 
 def test_next_token_bars():
-    fig = fs.next_token_bars(["be", "<unk>", "the"], [0.5, 0.2, 0.1], rest=0.2, context="to")
+    fig = fs.next_token_figure(["be", "<unk>", "the"], [0.5, 0.2, 0.1], rest=0.2, context="to")
     assert isinstance(fig, go.Figure) and len(fig.data) == 2
     assert list(fig.data[0].x) == ["be", "&lt;unk&gt;", "the"]
     np.testing.assert_allclose(fig.data[0].y, [0.5, 0.2, 0.1])
     assert fig.data[1].y == (0.2,)
     assert all(_axis_titles(fig)) and fig.layout.title.text
     assert "p = " in fig.data[0].hovertemplate
-    assert len(fs.next_token_bars(["a"], [1.0]).data) == 1
+    assert len(fs.next_token_figure(["a"], [1.0]).data) == 1
     with pytest.raises(ValueError):
-        fs.next_token_bars(["a", "b"], [1.0])
+        fs.next_token_figure(["a", "b"], [1.0])
     with pytest.raises(ValueError):
-        fs.next_token_bars(["a"], [1.5])
+        fs.next_token_figure(["a"], [1.5])
 
 
 def test_temperature_bars_slider_steps_are_softmax():
     z = np.log(np.array([0.5, 0.3, 0.15, 0.05]))
     temps = np.geomspace(0.1, 10, 5)
     P = np.array([sampling.softmax(z, t) for t in temps])
-    fig = fs.temperature_bars(list("abc"), P[:, :3], temps, rest_by_t=P[:, 3],
+    fig = fs.temperature_figure(list("abc"), P[:, :3], temps, rest_by_t=P[:, 3],
                               entropies=[sampling.entropy(p) for p in P], context="x")
     assert len(fig.data) == 2 and all(_axis_titles(fig))
     slider = _check_slider(fig)
@@ -64,37 +64,37 @@ def test_temperature_bars_slider_steps_are_softmax():
         np.testing.assert_allclose(step.args[0]["y"][1], [P[j, 3]])
         assert "entropy" in step.args[1]["title.text"]
     with pytest.raises(ValueError):
-        fs.temperature_bars(list("ab"), P[:, :3], temps)
+        fs.temperature_figure(list("ab"), P[:, :3], temps)
 
 
 def test_entropy_vs_temperature():
     z = np.log(np.array([0.7, 0.2, 0.1]))
     t = np.geomspace(0.1, 100, 20)
-    fig = fs.entropy_vs_temperature(t, {"ctx": sampling.temperature_entropy(z, t)},
+    fig = fs.entropy_temperature_figure(t, {"ctx": sampling.temperature_entropy(z, t)},
                                     limit=np.log(3), mark=0.8)
     assert len(fig.data) == 2 and fig.layout.xaxis.type == "log" and all(_axis_titles(fig))
     np.testing.assert_allclose(fig.data[0].y, sampling.temperature_entropy(z, t))
     assert fig.data[1].y == (np.log(3), np.log(3))
     assert len(fig.layout.shapes) == 1 and fig.layout.shapes[0].x0 == 0.8
     with pytest.raises(ValueError):
-        fs.entropy_vs_temperature(t, {"ctx": [1.0, 2.0]})
+        fs.entropy_temperature_figure(t, {"ctx": [1.0, 2.0]})
 
 
 def test_repetition_vs_temperature():
     t = [0.1, 0.5, 1.0]
     runs = np.array([[0.6, 0.1, 0.0], [0.4, 0.0, 0.0]])
-    fig = fs.repetition_vs_temperature(t, runs, greedy_share=0.8)
+    fig = fs.repetition_temperature_figure(t, runs, greedy_share=0.8)
     assert [tr.name for tr in fig.data] == ["one text", "mean", "greedy (T → 0)"]
     np.testing.assert_allclose(fig.data[1].y, [0.5, 0.05, 0.0])
     assert len(fig.data[0].x) == 6 and all(_axis_titles(fig))
-    assert len(fs.repetition_vs_temperature(t, runs[0]).data) == 1
+    assert len(fs.repetition_temperature_figure(t, runs[0]).data) == 1
     with pytest.raises(ValueError):
-        fs.repetition_vs_temperature(t, [0.1, 0.2])
+        fs.repetition_temperature_figure(t, [0.1, 0.2])
 
 
 def test_top_k_mass():
     p = np.sort(np.random.default_rng(0).dirichlet(np.ones(500)))[::-1]
-    fig = fs.top_k_mass({"ctx": np.cumsum(p)}, mark=200)
+    fig = fs.top_k_mass_figure({"ctx": np.cumsum(p)}, mark=200)
     (tr,) = fig.data
     assert tr.x[0] == 1 and tr.x[-1] == 500
     np.testing.assert_allclose(tr.y, np.cumsum(p)[np.asarray(tr.x) - 1])
@@ -104,7 +104,7 @@ def test_top_k_mass():
 
 def test_text_steps_toggle_visibility():
     rows = [["aa", "ab"], ["ba", "bb"], ["ca", "<unk> cb"]]
-    fig = fs.text_steps(["greedy", "T = 1", "T = 2"], rows, ["seed 0", "seed 1"], active=1)
+    fig = fs.text_steps_figure(["greedy", "T = 1", "T = 2"], rows, ["seed 0", "seed 1"], active=1)
     assert len(fig.data) == 3 and all(isinstance(t, go.Table) for t in fig.data)
     assert [t.visible for t in fig.data] == [False, True, False]
     assert list(fig.data[2].cells.values[1]) == ["ca", "&lt;unk&gt; cb"]
@@ -112,4 +112,4 @@ def test_text_steps_toggle_visibility():
     for j, step in enumerate(slider.steps):
         assert step.args[0]["visible"] == [i == j for i in range(3)]
     with pytest.raises(ValueError):
-        fs.text_steps(["a"], rows, ["seed 0", "seed 1"])
+        fs.text_steps_figure(["a"], rows, ["seed 0", "seed 1"])

@@ -24,7 +24,7 @@ def test_sample_ranks():
 def test_one_series():
     rf = zipf.rank_frequency(_zipf_text(300, 1.0, 0))
     fit = zipf.fit_zipf(rf, 1, 50)
-    fig = fz.rank_frequency_plot({"text": (rf, fit)}, max_points=50)
+    fig = fz.rank_frequency_figure({"text": (rf, fit)}, max_points=50)
     data, fitted, c_over_r = fig.data
     r = np.asarray(data.x)
     np.testing.assert_allclose(data.y, rf.freqs[r - 1])
@@ -42,7 +42,7 @@ def test_buttons_switch_between_texts():
     for name, s in (("flat", 0.8), ("steep", 1.2)):
         rf = zipf.rank_frequency(_zipf_text(300, s, 1))
         series[name] = (rf, zipf.fit_zipf(rf, 1, 50))
-    fig = fz.rank_frequency_plot(series, active=1)
+    fig = fz.rank_frequency_figure(series, active=1)
     assert len(fig.data) == 6
     assert [bool(t.visible) for t in fig.data] == [False] * 3 + [True] * 3
     (menu,) = fig.layout.updatemenus
@@ -52,6 +52,6 @@ def test_buttons_switch_between_texts():
         assert len(vis) == len(fig.data) and vis == [i // 3 == j for i in range(6)]
         assert f"{series[b.label][1].exponent:.3f}" in b.args[1]["title.text"]
     with pytest.raises(ValueError):
-        fz.rank_frequency_plot({})
+        fz.rank_frequency_figure({})
     with pytest.raises(TypeError):
-        fz.rank_frequency_plot({"x": (1, 2)})
+        fz.rank_frequency_figure({"x": (1, 2)})

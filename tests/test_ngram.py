@@ -114,9 +114,8 @@ def test_distributions_are_normalised_and_consistent(book_chars, rng):
             contexts.append(np.zeros(0, dtype=np.int64))           # the empty context
             p = np.exp(m.next_log_probs(contexts))
             np.testing.assert_allclose(p.sum(axis=1), 1.0, atol=1e-12)
-            piece = val[1000:1060]
-            direct = [m.next_log_probs([piece[:t]])[0, piece[t]] for t in range(len(piece))]
-            np.testing.assert_allclose(m.log_probs(piece), direct, atol=1e-12)
+            # the whole-text route equals the next-token route, position by position
+            lm.assert_log_probs_match(m, val[1000:1060], atol=1e-12)
 
 
 def test_book_split_kneser_ney_falls_and_beats_add_one(book_chars):
@@ -155,7 +154,7 @@ def test_unseen_fraction_grows_with_order(book_chars):
 def test_word_models_and_unknown_words():
     train = corpus.words(corpus.load_play("hamlet"))
     v = vocab.word_vocab(train, min_count=2)
-    m = ngram.fit(train, v, order=3, max_order=4)
+    m = ngram.fit(v, train, order=3, max_order=4)
     e = lm.evaluate(m, "to be or not to be , that is the flibbertigibbet")
     assert np.isfinite(e.nats_per_token)
     text = sampling.generate(m, "to be or not", 20, seed=0)
@@ -174,10 +173,10 @@ def test_bad_input(book_chars):
     with pytest.raises(ValueError, match="k must be a finite number >= 0"):
         ngram.NGramConfig(smoothing="add-k", k=-1)
     with pytest.raises(ValueError, match="training text is empty"):
-        ngram.fit("", v, 3)
+        ngram.fit(v, "", order=3)
     with pytest.raises(ValueError, match="max_order 5 is too high for a vocabulary of 50000 symbols: .* at most 3"):
         ngram.NGramCounts(np.zeros(10, dtype=int), 50000, 5)
-    m = ngram.fit("abcabc", vocab.char_vocab("abc"), 2)
+    m = ngram.fit(vocab.char_vocab("abc"), "abcabc", order=2)
     with pytest.raises(ValueError, match="symbol 'd'"):
         m.next_log_probs(["abd"])
     with pytest.raises(ValueError, match="exceeds the counts' max_order"):
@@ -198,3 +197,18 @@ def test_count_accessors():
         c.continuation_count(enc("abr"))
     with pytest.raises(ValueError, match="at most max_order=3"):
         c.count_of(enc("abra"))
+
+
+def test_fit_takes_vocab_text_config():
+    v = vocab.char_vocab("abcab")
+    a = ngram.fit(v, "abcabcab", ngram.NGramConfig(2, "add-k", 0.5), max_order=3)
+    b = ngram.fit(v, "abcabcab", order=2, smoothing="add-k", k=0.5)
+    assert a.config == b.config and a.counts.max_order == 3 and b.counts.max_order == 2
+    np.testing.assert_array_equal(a.log_probs("cab"), b.log_probs("cab"))
+    with pytest.warns(DeprecationWarning, match=r"fit\(vocab, text, ...\)"):
+        c = ngram.fit("abcabcab", v, order=2, smoothing="add-k", k=0.5)
+    np.testing.assert_array_equal(c.log_probs("cab"), b.log_probs("cab"))
+    with pytest.raises(TypeError, match="either config or the fields"):
+        ngram.fit(v, "abc", ngram.NGramConfig(2), order=3)
+    with pytest.raises(TypeError, match="vocab must be a lmlab.vocab.Vocab"):
+        ngram.fit("abc", "abc")

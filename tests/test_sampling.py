@@ -88,7 +88,7 @@ def test_bad_logits_and_k():
         sampling.softmax([1.0, float("inf")])
     with pytest.raises(ValueError, match="every entry is -inf"):
         sampling.softmax([-np.inf, -np.inf])
-    with pytest.raises(TypeError, match="temperature must be a positive number"):
+    with pytest.raises(TypeError, match="temperature must be a finite number > 0"):
         sampling.softmax([1.0], "hot")
     for k in (0, -3, 4):
         with pytest.raises(ValueError, match="top_k must lie between 1 and the vocabulary size 3"):
@@ -149,3 +149,38 @@ def test_repeated_ngram_share():
         sampling.repeated_ngram_share([1, 2], 4)
     with pytest.raises(ValueError, match="n must be an integer >= 1"):
         sampling.repeated_ngram_share([1, 2], 0)
+
+
+class Spy(MarkovModel):
+    """Records every call of the public interface; _next_log_probs must only be reached
+    through it."""
+
+    def __init__(self, table, vocab):
+        super().__init__(table, vocab)
+        self.public_calls = 0
+        self.inside = False
+
+    def next_log_probs(self, contexts):
+        self.public_calls += 1
+        self.inside = True
+        try:
+            return super().next_log_probs(contexts)
+        finally:
+            self.inside = False
+
+    def _next_log_probs(self, contexts):
+        assert self.inside, "generate called _next_log_probs directly"
+        assert all(len(c) <= self.context_size for c in contexts)
+        return super()._next_log_probs(contexts)
+
+
+def test_generate_uses_the_public_interface_and_returns_ids():
+    m = _chain()
+    spy = Spy(np.exp(m.table), m.vocab)
+    ids = sampling.generate(spy, "abcab", 40, seed=5, return_ids=True)
+    assert spy.public_calls == 40
+    assert isinstance(ids, np.ndarray) and ids.dtype == np.int64 and ids.shape == (40,)
+    assert m.vocab.decode(ids) == sampling.generate(m, "abcab", 40, seed=5)
+    stopped = sampling.generate(m, "a", 100, seed=0, stop="c", return_ids=True)
+    assert stopped[-1] == m.vocab.index["c"] and (stopped[:-1] != m.vocab.index["c"]).all()
+    assert sampling.generate(m, "a", 0, return_ids=True).shape == (0,)

@@ -18,7 +18,7 @@ TEXT = ("to be or not to be , that is the question : whether ' tis nobler in the
 def model():
     toks = words(TEXT)
     v = vocab.word_vocab(toks, min_count=2)
-    return ngram.fit(toks, v, order=3)
+    return ngram.fit(v, toks, order=3)
 
 
 def expected(model, prompt, t, k, seed, length=12):

@@ -25,6 +25,10 @@ from functools import lru_cache
 from importlib import resources
 from pathlib import Path
 
+import numpy as np
+
+from .checks import check_str
+
 __all__ = [
     "Corpus", "play_names", "load_play", "load_plays", "markdown_to_text", "split",
     "shakespeare", "from_text", "from_file", "words",
@@ -118,9 +122,8 @@ def split(text: str, train_fraction: float = DEFAULT_TRAIN_FRACTION) -> tuple[st
     The cut falls just after a newline, so no line is shared; a text without line breaks is
     cut at the exact character. Both parts are non-empty.
     """
-    if not isinstance(text, str):
-        raise TypeError(f"text must be a str, got {type(text).__name__}")
-    if isinstance(train_fraction, bool) or not isinstance(train_fraction, (int, float)):
+    check_str(text, "text")
+    if isinstance(train_fraction, bool) or not isinstance(train_fraction, (int, float, np.integer, np.floating)):
         raise TypeError(f"train_fraction must be a number in (0, 1), got {train_fraction!r}")
     if not 0.0 < float(train_fraction) < 1.0:
         raise ValueError(f"train_fraction must lie strictly between 0 and 1, got {train_fraction!r}")

@@ -20,9 +20,10 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from .lm import LanguageModel, as_ids
+from .checks import check_float, check_instance, check_int
+from .lm import LanguageModel, as_ids, crop
 
-__all__ = ["check_logits", "check_temperature", "softmax", "log_softmax", "top_k_filter",
+__all__ = ["check_logits", "check_temperature", "check_top_k", "softmax", "log_softmax", "top_k_filter",
            "entropy", "temperature_entropy", "rng_from", "sample", "generate",
            "repeated_ngram_share"]
 
@@ -50,14 +51,23 @@ def check_logits(logits: object, name: str = "logits") -> np.ndarray:
 
 
 def check_temperature(temperature: object, name: str = "temperature") -> float:
-    """A temperature: a finite number > 0."""
-    if isinstance(temperature, bool) or not isinstance(temperature, (int, float, np.integer, np.floating)):
-        raise TypeError(f"{name} must be a positive number, got {type(temperature).__name__}")
-    t = float(temperature)
-    if math.isnan(t) or math.isinf(t) or t <= 0:
-        raise ValueError(f"{name} must be a finite number > 0, got {temperature!r}; "
-                         "for the T -> 0 limit use greedy decoding (greedy=True)")
-    return t
+    """A temperature: a finite number > 0 (the check every sampler uses)."""
+    try:
+        return check_float(temperature, name, min=0, open_min=True)
+    except ValueError as e:
+        raise ValueError(f"{e}; for the T -> 0 limit use greedy decoding (greedy=True)") from None
+
+
+def check_top_k(top_k: object, vocab_size: int, name: str = "top_k") -> int | None:
+    """A top-k cut-off: ``None`` (no cut), or an integer from 1 to the vocabulary size
+    (the check every sampler uses)."""
+    if top_k is None:
+        return None
+    if isinstance(top_k, bool) or not isinstance(top_k, (int, np.integer)):
+        raise TypeError(f"{name} must be an integer, got {type(top_k).__name__}")
+    if not 1 <= top_k <= vocab_size:
+        raise ValueError(f"{name} must lie between 1 and the vocabulary size {vocab_size}, got {top_k}")
+    return int(top_k)
 
 
 def log_softmax(logits: object, temperature: float = 1.0) -> np.ndarray:
@@ -79,11 +89,8 @@ def top_k_filter(logits: object, k: int) -> np.ndarray:
     boundary are broken by position, so exactly ``k`` survive)."""
     z = check_logits(logits)
     v = z.shape[-1]
-    if isinstance(k, bool) or not isinstance(k, (int, np.integer)):
-        raise TypeError(f"top_k must be an integer, got {type(k).__name__}")
-    if not 1 <= k <= v:
-        raise ValueError(f"top_k must lie between 1 and the vocabulary size {v}, got {k}")
-    if k == v:
+    k = check_top_k(k, v)
+    if k is None or k == v:
         return z.copy()
     keep = np.argpartition(-z, k - 1, axis=-1)[..., :k]
     out = np.full_like(z, -np.inf)
@@ -141,8 +148,7 @@ def sample(logits: object, temperature: float = 1.0, top_k: int | None = None,
     """Draw one token per row of ``logits`` from ``softmax(top_k(z) / T)``; with
     ``greedy=True`` take the highest score instead (the ``T -> 0`` limit)."""
     z = check_logits(logits)
-    if top_k is not None:
-        top_k_filter(z, top_k)                          # validates k
+    top_k = check_top_k(top_k, z.shape[-1])
     t = 1.0 if greedy else check_temperature(temperature)
     out = _draw(z.reshape(-1, z.shape[-1]), t, top_k, rng_from(seed), greedy).reshape(z.shape[:-1])
     return int(out) if np.ndim(out) == 0 else out
@@ -150,39 +156,38 @@ def sample(logits: object, temperature: float = 1.0, top_k: int | None = None,
 
 def generate(model: LanguageModel, prompt: object = "", length: int = 200,
              temperature: float = 1.0, top_k: int | None = None, greedy: bool = False,
-             seed: int | np.random.Generator | None = 0, stop: str | None = None) -> str:
+             seed: int | np.random.Generator | None = 0, stop: str | None = None,
+             return_ids: bool = False) -> str | np.ndarray:
     """The generation loop: ask the model for the next-token distribution, draw a token,
     append it, repeat ``length`` times (or until the ``stop`` symbol is drawn).
 
-    Works with any :class:`~lmlab.lm.LanguageModel`. Returns the generated continuation
-    (without the prompt) as text.
+    Works with any :class:`~lmlab.lm.LanguageModel` through its public
+    ``next_log_probs`` (which crops the context to the model's ``context_size``). Returns
+    the generated continuation (without the prompt) as text, or with ``return_ids=True``
+    its ids (int64 array).
     """
-    if not isinstance(model, LanguageModel):
-        raise TypeError(f"model must be a lmlab.lm.LanguageModel, got {type(model).__name__}")
-    if isinstance(length, bool) or not isinstance(length, (int, np.integer)) or length < 0:
-        raise ValueError(f"length must be an integer >= 0, got {length!r}")
-    if not greedy:
-        check_temperature(temperature)
-    if top_k is not None:
-        top_k_filter(np.zeros(len(model.vocab)), top_k)  # validates k against the vocabulary
+    check_instance(model, "model", LanguageModel, "a lmlab.lm.LanguageModel")
+    length = check_int(length, "length", min=0)
+    t = 1.0 if greedy else check_temperature(temperature)
+    top_k = check_top_k(top_k, len(model.vocab))
     if stop is not None and stop not in model.vocab:
         raise ValueError(f"stop symbol {stop!r} is not in the model's vocabulary")
-    ids = list(as_ids(model.vocab, prompt, "prompt"))
+    p = as_ids(model.vocab, prompt, "prompt")
     rng = rng_from(seed)
-    t = 1.0 if greedy else float(temperature)
-    c = model.context_size
-    out: list[int] = []
-    for _ in range(int(length)):
-        ctx = ids[-c:] if c else ([] if c == 0 else ids)
-        z = model._next_log_probs([np.asarray(ctx, dtype=np.int64)])[0]
+    ids = np.concatenate([p, np.zeros(length, dtype=np.int64)])   # prompt, then the draws
+    stop_id = None if stop is None else model.vocab.index[stop]
+    end = len(p)
+    while end < len(ids):
+        # cropping here too only saves checking ids the model would not see
+        z = np.asarray(model.next_log_probs([crop(ids[:end], model.context_size)]), dtype=np.float64)[0]
         if np.isnan(z).any():
             raise ValueError(f"{type(model).__name__} returned NaN log-probabilities")
-        nxt = int(_draw(z[None, :], t, top_k, rng, greedy)[0])
-        ids.append(nxt)
-        out.append(nxt)
-        if stop is not None and model.vocab.symbols[nxt] == stop:
+        ids[end] = _draw(z[None, :], t, top_k, rng, greedy)[0]
+        end += 1
+        if ids[end - 1] == stop_id:
             break
-    return model.vocab.decode(out)
+    out = ids[len(p):end]
+    return out if return_ids else model.vocab.decode(out)
 
 
 def repeated_ngram_share(tokens: Sequence[object], n: int = 4) -> float:
@@ -190,8 +195,7 @@ def repeated_ngram_share(tokens: Sequence[object], n: int = 4) -> float:
     ``1 - distinct / total``. 0 for a text that never repeats itself, close to 1 for a
     text stuck in a loop (as greedy decoding often is). ``tokens`` is any sequence
     (ids, words, or a str of characters)."""
-    if isinstance(n, bool) or not isinstance(n, (int, np.integer)) or n < 1:
-        raise ValueError(f"n must be an integer >= 1, got {n!r}")
+    n = check_int(n, "n", min=1)
     toks = list(tokens.tolist() if isinstance(tokens, np.ndarray) else tokens)
     if len(toks) < n:
         raise ValueError(f"tokens must hold at least n = {n} tokens, got {len(toks)}")

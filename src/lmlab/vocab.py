@@ -13,6 +13,8 @@ from collections.abc import Iterable, Sequence
 
 import numpy as np
 
+from .checks import check_int
+
 __all__ = ["Vocab", "char_vocab", "word_vocab"]
 
 
@@ -138,8 +140,7 @@ def char_vocab(text: str) -> Vocab:
 def word_vocab(text: str | Sequence[str], min_count: int = 1, unk: str = "<unk>") -> Vocab:
     """Words of ``text`` seen at least ``min_count`` times, most frequent first, plus ``unk``
     for every other word."""
-    if isinstance(min_count, bool) or not isinstance(min_count, (int, np.integer)) or min_count < 1:
-        raise ValueError(f"min_count must be an integer >= 1, got {min_count!r}")
+    min_count = check_int(min_count, "min_count", min=1)
     if isinstance(text, str):
         from .corpus import words
         toks = words(text)

@@ -1,10 +1,7 @@
 """House style and renderer for the book's figures.
 
-Every chapter starts with a cell tagged ``remove-cell``::
-
-    import lmlab.fig; lmlab.fig.setup_notebook()
-
-which makes each plotly figure display in two forms at once:
+:func:`setup_plotly` (called by :func:`lmlab.notebook.setup_notebook`, the first cell
+of every chapter) makes each plotly figure display in two forms at once:
 
 * ``application/vnd.plotly.v1+json`` (plotly's own mime type): JupyterLab renders
   this one, so the figure is fully live there;
@@ -17,9 +14,14 @@ which makes each plotly figure display in two forms at once:
 Interactivity in the static HTML comes from plotly's own sliders and buttons over
 precomputed data (no kernel needed): see :func:`add_step_slider`.
 
-Figure functions of each chapter live in ``lmlab.fig.<idea>`` (e.g.
-``lmlab.fig.ngram``): they take computed arrays and return a ``go.Figure``; they
-never train models or touch widgets.
+House style of the figure layer:
+
+* figure functions of each idea live in ``lmlab.fig.<idea>`` (e.g. ``lmlab.fig.ngram``),
+  are named ``*_figure``, take computed arrays and return a ``go.Figure``; they never
+  train or run models, touch widgets or import torch;
+* tokens and sampled text are shown through :mod:`lmlab.fig.tokens` (one place that
+  escapes HTML and makes whitespace visible);
+* learning curves of every trained model are drawn by :mod:`lmlab.fig.training`.
 """
 from __future__ import annotations
 
@@ -35,7 +37,7 @@ __all__ = [
     "TEMPLATE",
     "COLORWAY",
     "BookHtmlRenderer",
-    "setup_notebook",
+    "setup_plotly",
     "add_step_slider",
 ]
 
@@ -130,14 +132,12 @@ def _register() -> None:
 _register()
 
 
-def setup_notebook(threads: int = 1) -> None:
-    """Configure a chapter's kernel: house template, renderers, thread count.
+def setup_plotly() -> None:
+    """Make the house template and renderers plotly's defaults.
 
     * ``plotly.io.templates.default = "lmlab"``;
     * ``plotly.io.renderers.default = "plotly_mimetype+lmlab"`` (on Google Colab,
-      whose front end renders neither, plotly's ``"colab"`` renderer instead);
-    * torch (if importable) limited to ``threads`` threads: on a small shared machine
-      two threads were seen to slow some steps 40x under contention.
+      whose front end renders neither, plotly's ``"colab"`` renderer instead).
 
     Safe to call more than once.
     """
@@ -147,11 +147,16 @@ def setup_notebook(threads: int = 1) -> None:
         pio.renderers.default = "colab"
     else:
         pio.renderers.default = f"plotly_mimetype+{TEMPLATE}"
-    try:
-        import torch
-    except ImportError:  # pragma: no cover - torch is a dependency, but stay usable
-        return
-    torch.set_num_threads(threads)
+
+
+def setup_notebook(threads: int = 1) -> None:
+    """Deprecated: use :func:`lmlab.notebook.setup_notebook` (kernel set-up lives outside
+    the figure layer)."""
+    import warnings
+    warnings.warn("lmlab.fig.setup_notebook moved to lmlab.notebook.setup_notebook",
+                  DeprecationWarning, stacklevel=2)
+    from ..notebook import setup_notebook as _setup
+    _setup(threads)
 
 
 def _apply(obj, updates: Mapping[str, Any], index: int) -> None:

@@ -22,7 +22,7 @@ from . import COLORWAY, TEMPLATE, add_step_slider
 
 __all__ = [
     "show_symbol", "text_to_html",
-    "letter_frequency_figure", "bigram_heatmap", "generation_figure",
+    "letter_frequency_figure", "bigram_heatmap_figure", "generation_figure",
     "cross_entropy_figure", "unseen_fraction_figure", "learning_curve_figure",
     "explosion_figure",
 ]
@@ -85,7 +85,7 @@ def _log_ticks(lo: float, hi: float, fmt) -> tuple[list[float], list[str]]:
     return [float(v) for v in vals], [fmt(v) for v in vals]
 
 
-def bigram_heatmap(symbols: Sequence[str], matrix: object,
+def bigram_heatmap_figure(symbols: Sequence[str], matrix: object,
                    title: str = "2-gram counts: which letter follows which") -> go.Figure:
     """The 2-gram table as a heatmap, first symbol across, second symbol down.
 

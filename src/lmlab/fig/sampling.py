@@ -18,12 +18,12 @@ from . import COLORWAY, add_step_slider
 
 __all__ = [
     "show_token",
-    "next_token_bars",
-    "temperature_bars",
-    "entropy_vs_temperature",
-    "repetition_vs_temperature",
-    "top_k_mass",
-    "text_steps",
+    "next_token_figure",
+    "temperature_figure",
+    "entropy_temperature_figure",
+    "repetition_temperature_figure",
+    "top_k_mass_figure",
+    "text_steps_figure",
 ]
 
 _REST_COLOR = "#BBBBBB"
@@ -62,7 +62,7 @@ def _bar_traces(labels: Sequence[str], probs: np.ndarray, rest: float | None,
     return traces
 
 
-def next_token_bars(labels: Sequence[str], probs: object, rest: float | None = None,
+def next_token_figure(labels: Sequence[str], probs: object, rest: float | None = None,
                     context: str = "", title: str | None = None,
                     rest_label: str = "all others") -> go.Figure:
     """Bar chart of the most likely next tokens.
@@ -84,7 +84,7 @@ def next_token_bars(labels: Sequence[str], probs: object, rest: float | None = N
     return fig
 
 
-def temperature_bars(labels: Sequence[str], probs_by_t: object, temperatures: Sequence[float],
+def temperature_figure(labels: Sequence[str], probs_by_t: object, temperatures: Sequence[float],
                      rest_by_t: object | None = None, entropies: Sequence[float] | None = None,
                      context: str = "", active: int | None = None,
                      rest_label: str = "all others") -> go.Figure:
@@ -106,7 +106,7 @@ def temperature_bars(labels: Sequence[str], probs_by_t: object, temperatures: Se
         raise ValueError(f"{len(entropies)} entropies for {len(temps)} temperatures")
     if active is None:
         active = int(np.argmin(np.abs(np.log(temps))))
-    fig = next_token_bars(labels, P[active], None if rest is None else rest[active],
+    fig = next_token_figure(labels, P[active], None if rest is None else rest[active],
                           context=context, rest_label=rest_label)
     # room below the (slanted) word labels and the axis title for the slider
     fig.update_layout(yaxis_range=[0, 1.02], height=560, margin=dict(b=210))
@@ -125,7 +125,7 @@ def temperature_bars(labels: Sequence[str], probs_by_t: object, temperatures: Se
     return fig
 
 
-def entropy_vs_temperature(temperatures: Sequence[float], entropies: Mapping[str, object],
+def entropy_temperature_figure(temperatures: Sequence[float], entropies: Mapping[str, object],
                            limit: float | None = None, mark: float | None = 0.8,
                            mark_label: str = "T = 0.8") -> go.Figure:
     """Entropy (nats) of the next-token distribution against temperature (log axis), one
@@ -161,7 +161,7 @@ def entropy_vs_temperature(temperatures: Sequence[float], entropies: Mapping[str
     return fig
 
 
-def repetition_vs_temperature(temperatures: Sequence[float], shares: object,
+def repetition_temperature_figure(temperatures: Sequence[float], shares: object,
                               greedy_share: float | None = None,
                               n: int = 4) -> go.Figure:
     """Share of repeated ``n``-grams in generated text against temperature (log axis);
@@ -199,7 +199,7 @@ def repetition_vs_temperature(temperatures: Sequence[float], shares: object,
     return fig
 
 
-def top_k_mass(cum_mass: Mapping[str, object], mark: int | None = 200,
+def top_k_mass_figure(cum_mass: Mapping[str, object], mark: int | None = 200,
                mark_label: str = "k = 200") -> go.Figure:
     """Probability held by the ``k`` most likely tokens, against ``k`` (log axis), one curve
     per context: ``cum_mass[name][k - 1]`` is the mass of the top ``k``."""
@@ -228,7 +228,7 @@ def top_k_mass(cum_mass: Mapping[str, object], mark: int | None = 200,
     return fig
 
 
-def text_steps(step_labels: Sequence[str], rows: Sequence[Sequence[str]],
+def text_steps_figure(step_labels: Sequence[str], rows: Sequence[Sequence[str]],
                row_labels: Sequence[str], title: str = "Generated text",
                header: Sequence[str] = ("", "generated text"), prefix: str = "",
                active: int = 0, height: int | None = None) -> go.Figure:

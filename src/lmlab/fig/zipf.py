@@ -1,6 +1,6 @@
 """Figures of Zipf's law: word frequency against rank on log-log axes.
 
-:func:`rank_frequency_plot` takes the results of :func:`lmlab.zipf.rank_frequency` and
+:func:`rank_frequency_figure` takes the results of :func:`lmlab.zipf.rank_frequency` and
 :func:`lmlab.zipf.fit_zipf` for one or more texts and draws the data, the fitted line
 ``C / r**s`` and Zipf's ``C / r``; with several texts, buttons switch between them (in the
 static HTML too).
@@ -16,7 +16,7 @@ import plotly.graph_objects as go
 from ..zipf import RankFrequency, ZipfFit
 from . import COLORWAY
 
-__all__ = ["sample_ranks", "rank_frequency_plot"]
+__all__ = ["sample_ranks", "rank_frequency_figure"]
 
 
 def sample_ranks(n: int, max_points: int = 400) -> np.ndarray:
@@ -59,7 +59,7 @@ def _title(name: str, fit: ZipfFit) -> str:
     return f"Word frequency against rank, {name}: slope −{fit.exponent:.3f}"
 
 
-def rank_frequency_plot(series: Mapping[str, tuple[RankFrequency, ZipfFit]],
+def rank_frequency_figure(series: Mapping[str, tuple[RankFrequency, ZipfFit]],
                         max_points: int = 400, active: int = 0) -> go.Figure:
     """Frequency against rank on log-log axes for each named text in ``series`` (a
     mapping ``name -> (RankFrequency, ZipfFit)``); with more than one, buttons above the

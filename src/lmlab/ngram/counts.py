@@ -18,6 +18,7 @@ from functools import cached_property
 
 import numpy as np
 
+from ..checks import check_int
 from ..lm import as_ids
 from ..vocab import Vocab
 
@@ -25,11 +26,7 @@ __all__ = ["NGramCounts", "max_order_for"]
 
 
 def _check_order(n: object, name: str = "order") -> int:
-    if isinstance(n, bool) or not isinstance(n, (int, np.integer)):
-        raise TypeError(f"{name} must be an integer >= 1, got {type(n).__name__} ({n!r})")
-    if n < 1:
-        raise ValueError(f"{name} must be an integer >= 1, got {n}")
-    return int(n)
+    return check_int(n, name, min=1)
 
 
 def _bits(vocab_size: int) -> int:
@@ -71,8 +68,7 @@ class NGramCounts:
 
     def __init__(self, ids: object, vocab_size: int, max_order: int):
         max_order = _check_order(max_order, "max_order")
-        if isinstance(vocab_size, bool) or not isinstance(vocab_size, (int, np.integer)) or vocab_size < 1:
-            raise ValueError(f"vocab_size must be an integer >= 1, got {vocab_size!r}")
+        vocab_size = check_int(vocab_size, "vocab_size", min=1)
         limit = max_order_for(int(vocab_size))
         if max_order > limit:
             raise ValueError(f"max_order {max_order} is too high for a vocabulary of {vocab_size} "

@@ -1,15 +1,15 @@
 """The n-gram language model: an order and a smoothing applied to shared counts."""
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
 
 import numpy as np
 
+from ..checks import check_choice, check_float, check_instance, check_int
 from ..lm import LanguageModel, as_ids
 from ..vocab import Vocab
 from . import smoothing as _sm
-from .counts import NGramCounts, _check_order
+from .counts import NGramCounts
 
 __all__ = ["SMOOTHINGS", "NGramConfig", "NGramModel", "fit"]
 
@@ -26,13 +26,9 @@ class NGramConfig:
     k: float = 1.0
 
     def __post_init__(self):
-        _check_order(self.order)
-        if self.smoothing not in SMOOTHINGS:
-            raise ValueError(f"smoothing must be one of {SMOOTHINGS}, got {self.smoothing!r}")
-        if isinstance(self.k, bool) or not isinstance(self.k, (int, float, np.integer, np.floating)):
-            raise TypeError(f"k must be a number >= 0, got {type(self.k).__name__}")
-        if not (math.isfinite(self.k) and self.k >= 0):
-            raise ValueError(f"k must be a finite number >= 0, got {self.k!r}")
+        check_int(self.order, "order", min=1)
+        check_choice(self.smoothing, "smoothing", SMOOTHINGS)
+        check_float(self.k, "k", min=0)
 
 
 class NGramModel(LanguageModel):
@@ -44,12 +40,9 @@ class NGramModel(LanguageModel):
     """
 
     def __init__(self, vocab: Vocab, counts: NGramCounts, config: NGramConfig = NGramConfig()):
-        if not isinstance(vocab, Vocab):
-            raise TypeError(f"vocab must be a lmlab.vocab.Vocab, got {type(vocab).__name__}")
-        if not isinstance(counts, NGramCounts):
-            raise TypeError(f"counts must be NGramCounts, got {type(counts).__name__}")
-        if not isinstance(config, NGramConfig):
-            raise TypeError(f"config must be an NGramConfig, got {type(config).__name__}")
+        check_instance(vocab, "vocab", Vocab, "a lmlab.vocab.Vocab")
+        check_instance(counts, "counts", NGramCounts, "a lmlab.ngram.NGramCounts")
+        check_instance(config, "config", NGramConfig, "a lmlab.ngram.NGramConfig")
         if counts.vocab_size != len(vocab):
             raise ValueError(f"counts were made for {counts.vocab_size} symbols but vocab has {len(vocab)}")
         if config.order > counts.max_order:
@@ -89,10 +82,26 @@ class NGramModel(LanguageModel):
         return _sm.kneser_ney_log_probs_by_order(self.counts, ids, c.order)[c.order - 1]
 
 
-def fit(text: object, vocab: Vocab, order: int = 3, smoothing: str = "kneser-ney",
-        k: float = 1.0, max_order: int | None = None) -> NGramModel:
-    """Count ``text`` (a str or ids over ``vocab``) and return the n-gram model of this
-    order; ``max_order`` (default ``order``) counts higher orders too, for later models."""
-    config = NGramConfig(order, smoothing, k)
-    counts = NGramCounts.from_text(vocab, text, max(order, max_order or order))
+def fit(vocab: Vocab, text: object, config: NGramConfig | None = None, max_order: int | None = None,
+        **fields: object) -> NGramModel:
+    """Count ``text`` (a str or ids over ``vocab``) and return its n-gram model.
+
+    The model is ``config``, or an :class:`NGramConfig` built from keyword ``fields``
+    (``order``, ``smoothing``, ``k``): ``fit(vocab, text, order=2, smoothing="add-k")``.
+    ``max_order`` (default: the model's order) counts higher orders too, so that models of
+    other orders can share the counts (``NGramModel(vocab, model.counts, ...)``).
+    """
+    if isinstance(text, Vocab) and not isinstance(vocab, Vocab):
+        import warnings
+        warnings.warn("ngram.fit(text, vocab, ...) is deprecated: the order is fit(vocab, text, ...)",
+                      DeprecationWarning, stacklevel=2)
+        vocab, text = text, vocab
+    check_instance(vocab, "vocab", Vocab, "a lmlab.vocab.Vocab")
+    if config is None:
+        config = NGramConfig(**fields)
+    elif fields:
+        raise TypeError(f"give either config or the fields {sorted(fields)}, not both")
+    check_instance(config, "config", NGramConfig, "a lmlab.ngram.NGramConfig")
+    top = config.order if max_order is None else max(config.order, check_int(max_order, "max_order", min=1))
+    counts = NGramCounts.from_text(vocab, text, top)
     return NGramModel(vocab, counts, config)

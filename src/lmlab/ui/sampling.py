@@ -17,7 +17,7 @@ import numpy as np
 import plotly.graph_objects as go
 
 from .. import sampling
-from ..fig.sampling import next_token_bars, show_token
+from ..fig.sampling import next_token_figure, show_token
 from ..lm import LanguageModel
 
 __all__ = ["TOP_K_CHOICES", "top_k_options", "next_distribution", "sampling_explorer"]
@@ -119,7 +119,7 @@ def sampling_explorer(model: LanguageModel, prompt: str = "to be or not to",
                      title=_title(text, t, k, v, h))
 
     compute()
-    base = next_token_bars([model.vocab.symbols[i] for i in state["ids"]], state["probs"],
+    base = next_token_figure([model.vocab.symbols[i] for i in state["ids"]], state["probs"],
                            rest=state["rest"], context=controls["prompt"].value,
                            title=state["title"], rest_label="all others")
     base.update_layout(yaxis_range=[0, 1.02], height=420, margin=dict(t=56))
