@@ -40,6 +40,7 @@ from pathlib import Path
 PLOTLY_JS = "plotly.min.js"
 EVAL_MIME = "application/vnd.lmlab.eval+json"
 EVAL_CELL_KEY = "lmlab_eval"
+EVAL_SOURCE_KEY = "lmlab_eval_source"
 EVAL_ROLE = re.compile(r"\{eval\}`([^`]*)`")
 BUILD_ROLE = "lmlab-eval"
 WIDGET_STATE = "application/vnd.jupyter.widget-state+json"
@@ -189,6 +190,7 @@ def prepare_notebook(nb, name_regex: str = r"^[a-zA-Z_][a-zA-Z0-9_]*$") -> None:
         position = len(cells)
         capture = nbformat.v4.new_code_cell(capture_source(names))
         capture.metadata = {"tags": ["remove-cell"], EVAL_CELL_KEY: True}
+        cell.metadata[EVAL_SOURCE_KEY] = cell.source
         cell.source = EVAL_ROLE.sub(
             lambda m: f"{{{BUILD_ROLE}}}`{position}:{m.group(1).strip()}`", cell.source)
         cells.append(capture)
@@ -217,7 +219,11 @@ def _exercise_tags(cell) -> None:
 
 
 def drop_capture_cells(nb) -> None:
-    """In place: remove the cells :func:`prepare_notebook` inserted."""
+    """In place: remove the cells :func:`prepare_notebook` inserted, and give the
+    markdown cells their ``{eval}`` roles back."""
+    for cell in nb.cells:
+        if EVAL_SOURCE_KEY in cell.metadata:
+            cell.source = cell.metadata.pop(EVAL_SOURCE_KEY)
     source_map = nb.metadata.get("source_map")
     keep = [i for i, c in enumerate(nb.cells) if not c.metadata.get(EVAL_CELL_KEY)]
     if len(keep) == len(nb.cells):
