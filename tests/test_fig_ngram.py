@@ -8,6 +8,7 @@ import pytest
 
 import lmlab.fig  # noqa: F401  (registers the house template)
 from lmlab.fig import ngram as F
+from lmlab.fig.tokens import show_token
 from lmlab.ngram import NGramCounts
 from lmlab.vocab import char_vocab
 
@@ -25,14 +26,6 @@ def _menu_steps(fig):
     for m in fig.layout.updatemenus:
         steps += list(m.buttons)
     return steps
-
-
-def test_show_symbol_and_text_to_html():
-    assert F.show_symbol(" ") == "␣" and F.show_symbol("\n") == "↵" and F.show_symbol("a") == "a"
-    out = F.text_to_html("a <unk> b\n\nc & d")
-    assert out == "a &lt;unk&gt; b<br><br>c &amp; d"
-    wrapped = F.text_to_html("x" * 25 + "\nshort", width=10)
-    assert wrapped.split("<br>") == ["x" * 10, "x" * 10, "x" * 5, "short"]
 
 
 def test_letter_frequency_sorted_with_hover():
@@ -63,7 +56,7 @@ def test_bigram_heatmap_orientation_and_buttons(small_pairs):
     assert isinstance(hm, go.Heatmap)
     q, u = v.index["q"], v.index["u"]
     # x = first letter (columns), y = second letter (rows)
-    assert list(hm.x) == [F.show_symbol(s) for s in v.symbols] == list(hm.y)
+    assert list(hm.x) == [show_token(s, visible_whitespace=True) for s in v.symbols] == list(hm.y)
     z = np.array(hm.z, dtype=float)
     assert z[u, q] == pytest.approx(math.log10(m[q, u]))
     assert np.isnan(z[v.index["a"], q])                      # 'q' never followed by 'a'

@@ -29,11 +29,6 @@ def _check_slider(fig, attr="y"):
     return slider
 
 
-def test_show_token_escapes_markup():
-    assert fs.show_token("<unk>") == "&lt;unk&gt;"
-    assert fs.show_token("be") == "be"
-
-
 def test_next_token_bars():
     fig = fs.next_token_figure(["be", "<unk>", "the"], [0.5, 0.2, 0.1], rest=0.2, context="to")
     assert isinstance(fig, go.Figure) and len(fig.data) == 2

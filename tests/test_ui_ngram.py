@@ -57,7 +57,10 @@ def test_controls_recompute(setup):
 
     box.controls["prompt"].value = "ROMEO:\n"
     assert expected(v, counts, 4, 0.5, 7, "ROMEO:\n", 40) in out.value
-    assert "<b>ROMEO:\n</b>" in out.value
+    assert '<span style="color: #777">ROMEO:\n</span>' in out.value
+    assert box.state["sample"] is not None and html.escape(box.state["sample"]) in out.value
+    assert {k: box.state[k] for k in ("n", "temperature", "seed", "prompt")} == \
+        {"n": 4, "temperature": 0.5, "seed": 7, "prompt": "ROMEO:\n"}
 
 
 def test_unknown_prompt_symbol_is_reported(setup):
@@ -65,6 +68,7 @@ def test_unknown_prompt_symbol_is_reported(setup):
     box = ngram_sampler(v, counts, length=10)
     box.controls["prompt"].value = "Zebra"
     assert "never seen" in box.output.value and "'Z'" in box.output.value
+    assert box.state["sample"] is None
     box.controls["prompt"].value = "But"          # a valid prompt samples again
     assert "never seen" not in box.output.value
 

@@ -42,7 +42,7 @@ def check(box, model, prompt, t, k, seed, n_bars=15):
     assert fig.data[1].y[0] == pytest.approx(1 - p[ids].sum(), abs=1e-9)
     assert box.state["entropy"] == pytest.approx(sampling.entropy(p))
     assert box.state["sample"] == text
-    assert html.escape(text) in box.text.value
+    assert html.escape(text) in box.output.value
     assert f"T = {t:.3g}" in fig.layout.title.text
 
 
@@ -82,13 +82,13 @@ def test_controls_recompute(model):
     before = box.state["sample"]
     box.controls["seed"].value = 5
     check(box, model, "to be or", 2.0, 3, 5)
+    assert box.state["sample"] != before              # a new seed draws a new sample
 
     box.controls["prompt"].value = "the slings and"
     check(box, model, "the slings and", 2.0, 3, 5)
 
     box.controls["prompt"].value = ""                 # empty context: still a distribution
     check(box, model, "", 2.0, 3, 5)
-    assert before is not None
 
 
 def test_greedy_like_settings(model):
@@ -105,3 +105,24 @@ def test_rejects_bad_arguments(model):
         us.sampling_explorer(model, top_k=0)
     with pytest.raises(ValueError):
         us.sampling_explorer(model, temperature=0.0)
+
+
+def test_every_widget_has_the_same_shape(model):
+    """controls, figure, output and state, as lmlab.ui.widget_box builds them."""
+    import ipywidgets as widgets
+
+    from lmlab.ngram import NGramCounts
+    from lmlab.ui.ngram import ngram_sampler
+    from lmlab.vocab import char_vocab
+    v = char_vocab("abcab ba")
+    boxes = [us.sampling_explorer(model, length=5), ngram_sampler(v, NGramCounts.from_text(v, "abcab ba", 3), length=5)]
+    for box in boxes:
+        assert isinstance(box, widgets.VBox)
+        assert isinstance(box.controls, dict) and box.controls
+        assert all(isinstance(c, widgets.ValueWidget) for c in box.controls.values())
+        assert isinstance(box.output, widgets.HTML) and box.output.value
+        assert isinstance(box.state, dict) and box.state["sample"]
+        assert box.figure is None or box.figure in box.children
+    with pytest.raises(TypeError, match="controls must be a non-empty dict"):
+        from lmlab.ui import widget_box
+        widget_box([], {})

@@ -5,13 +5,11 @@ figures; nothing here counts a corpus or trains a model. Interactive figures car
 own plotly sliders or buttons over precomputed data, so they work in the static HTML.
 
 Symbols that would be invisible on an axis or in a table are shown as ``␣`` (space) and
-``↵`` (line break): see :func:`show_symbol`.
+``↵`` (line break): see :func:`lmlab.fig.tokens.show_token`.
 """
 from __future__ import annotations
 
-import html
 import math
-import textwrap
 from collections.abc import Mapping, Sequence
 
 import numpy as np
@@ -19,31 +17,15 @@ import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
 from . import COLORWAY, TEMPLATE, add_step_slider
+from .tokens import show_token, text_to_html
 
 __all__ = [
-    "show_symbol", "text_to_html",
     "letter_frequency_figure", "bigram_heatmap_figure", "generation_figure",
     "cross_entropy_figure", "unseen_fraction_figure", "learning_curve_figure",
     "explosion_figure",
 ]
 
-_SHOWN = {" ": "␣", "\n": "↵", "\t": "⇥"}
 LN2 = math.log(2)
-
-
-def show_symbol(symbol: str) -> str:
-    """A printable label for a symbol: ``␣`` for a space, ``↵`` for a line break."""
-    return _SHOWN.get(symbol, symbol)
-
-
-def text_to_html(text: str, width: int | None = None) -> str:
-    """Text for a plotly table cell: HTML-escaped, line breaks as ``<br>``; with ``width``,
-    lines longer than ``width`` characters are wrapped (plotly tables do not wrap)."""
-    lines = text.split("\n")
-    if width is not None:
-        lines = [w for line in lines
-                 for w in (textwrap.wrap(line, width, drop_whitespace=False) or [""])]
-    return "<br>".join(html.escape(line, quote=False) for line in lines)
 
 
 def _check_1d(name: str, values: object, length: int | None = None) -> np.ndarray:
@@ -64,7 +46,7 @@ def letter_frequency_figure(symbols: Sequence[str], counts: Sequence[int],
     total = c.sum()
     if total <= 0:
         raise ValueError("counts must not all be zero")
-    labels = [show_symbol(symbols[i]) for i in order]
+    labels = [show_token(symbols[i], visible_whitespace=True) for i in order]
     share = c[order] / total
     fig = go.Figure(go.Bar(
         x=labels, y=share * 100, customdata=np.stack([c[order], share * 100], axis=1),
@@ -101,7 +83,7 @@ def bigram_heatmap_figure(symbols: Sequence[str], matrix: object,
         raise ValueError(f"matrix must have shape ({V}, {V}) for {V} symbols, got {m.shape}")
     if (m < 0).any():
         raise ValueError("matrix must hold non-negative counts")
-    labels = [show_symbol(s) for s in symbols]
+    labels = [show_token(s, visible_whitespace=True) for s in symbols]
     counts = m.T                                        # rows: second symbol, cols: first
     col = counts.sum(axis=0, keepdims=True)
     with np.errstate(divide="ignore", invalid="ignore"):

@@ -8,16 +8,15 @@ static HTML of the book.
 """
 from __future__ import annotations
 
-import html
 from collections.abc import Mapping, Sequence
 
 import numpy as np
 import plotly.graph_objects as go
 
 from . import COLORWAY, add_step_slider
+from .tokens import show_token
 
 __all__ = [
-    "show_token",
     "next_token_figure",
     "temperature_figure",
     "entropy_temperature_figure",
@@ -27,12 +26,6 @@ __all__ = [
 ]
 
 _REST_COLOR = "#BBBBBB"
-
-
-def show_token(token: str) -> str:
-    """A token as plotly should print it: ``<``, ``>`` and ``&`` escaped (plotly reads a
-    small subset of HTML in its text, so ``<unk>`` would otherwise vanish)."""
-    return html.escape(str(token), quote=False)
 
 
 def _check_probs(probs: object, name: str = "probs") -> np.ndarray:

@@ -10,24 +10,23 @@ with a slider over ``n`` plays its part.
 """
 from __future__ import annotations
 
-import html
 from collections.abc import Mapping
 
 import ipywidgets as widgets
 
+from ..fig.tokens import sample_html, show_token
 from ..ngram import NGramConfig, NGramCounts, NGramModel
 from ..sampling import generate
 from ..vocab import Vocab
+from . import widget_box
 
 __all__ = ["ngram_sampler"]
 
 
 def _render(prompt: str, text: str, n: int, temperature: float, bits: float | None) -> str:
     score = f"; held-out cross-entropy {bits:.3f} bits per character" if bits is not None else ""
-    head = (f"<div><b>Kneser-Ney {n}-gram</b>, T = {temperature:.2f}{score}</div>")
-    body = (f"<pre style='white-space: pre-wrap; margin: 4px 0'>"
-            f"<b>{html.escape(prompt)}</b>{html.escape(text)}</pre>")
-    return head + body
+    return sample_html(prompt, text, head=f"<b>Kneser-Ney {n}-gram</b>, T = {temperature:.2f}{score}",
+                       monospace=True)
 
 
 def ngram_sampler(vocab: Vocab, counts: NGramCounts,
@@ -40,7 +39,9 @@ def ngram_sampler(vocab: Vocab, counts: NGramCounts,
     ``heldout_bits`` maps each order to its held-out bits per character (e.g. from
     ``-counts.kn_log_probs_by_order(val_ids).mean(axis=1) / ln 2``), shown next to the sample. The returned box carries
     ``box.controls`` (``"n"``, ``"temperature"``, ``"seed"``, ``"prompt"``),
-    ``box.output`` (the HTML widget with the text) and ``box.figure = None``. Changing any
+    ``box.output`` (the HTML widget with the text), ``box.figure = None`` and
+    ``box.state`` (the last sample: ``n``, ``temperature``, ``seed``, ``prompt``,
+    ``sample``, ``bits``; ``sample`` is None after a prompt it cannot use). Changing any
     control's ``.value`` recomputes synchronously. A prompt with a symbol outside the
     vocabulary shows a message instead of a sample.
     """
@@ -69,25 +70,26 @@ def ngram_sampler(vocab: Vocab, counts: NGramCounts,
                             layout=widgets.Layout(width="420px"), continuous_update=False,
                             placeholder="e.g. ROMEO:")
     out = widgets.HTML()
+    state: dict[str, object] = {}
 
     def update(_change=None):
         k = int(c_n.value)
         p = str(c_prompt.value)
         unknown = sorted({ch for ch in p if ch not in vocab})
+        state.update(n=k, temperature=float(c_t.value), seed=max(int(c_seed.value), 0), prompt=p,
+                     sample=None, bits=bits.get(k))
         if unknown:
             out.value = ("<div>The prompt contains symbols the model has never seen: "
-                         f"{html.escape(' '.join(map(repr, unknown)), quote=False)}</div>")
+                         f"{show_token(' '.join(map(repr, unknown)))}</div>")
             return
-        text = generate(models[k], prompt=p, length=length, temperature=float(c_t.value),
-                        seed=max(int(c_seed.value), 0))
-        out.value = _render(p, text, k, float(c_t.value), bits.get(k))
+        text = generate(models[k], prompt=p, length=length, temperature=state["temperature"],
+                        seed=state["seed"])
+        state["sample"] = text
+        out.value = _render(p, text, k, state["temperature"], state["bits"])
 
     for c in (c_n, c_t, c_seed, c_prompt):
         c.observe(update, names="value")
     update()
-    box = widgets.VBox([widgets.HBox([widgets.VBox([c_n, c_t]), widgets.VBox([c_seed, c_prompt])]),
-                        out])
-    box.controls = {"n": c_n, "temperature": c_t, "seed": c_seed, "prompt": c_prompt}
-    box.output = out
-    box.figure = None
-    return box
+    return widget_box([widgets.HBox([widgets.VBox([c_n, c_t]), widgets.VBox([c_seed, c_prompt])]), out],
+                      {"n": c_n, "temperature": c_t, "seed": c_seed, "prompt": c_prompt},
+                      figure=None, output=out, state=state)

@@ -10,15 +10,15 @@ widget is a frozen picture, so the chapter shows a plotly figure with a slider b
 """
 from __future__ import annotations
 
-import html
-
 import ipywidgets as widgets
 import numpy as np
 import plotly.graph_objects as go
 
 from .. import sampling
-from ..fig.sampling import next_token_figure, show_token
+from ..fig.sampling import next_token_figure
+from ..fig.tokens import sample_html, show_token
 from ..lm import LanguageModel
+from . import widget_box
 
 __all__ = ["TOP_K_CHOICES", "top_k_options", "next_distribution", "sampling_explorer"]
 
@@ -67,9 +67,9 @@ def sampling_explorer(model: LanguageModel, prompt: str = "to be or not to",
     prompt and a ``length``-token continuation sampled with these settings.
 
     The returned box has ``box.controls`` (``"temperature"``, ``"top_k"``, ``"prompt"``,
-    ``"seed"``), ``box.figure`` (the bars, a ``go.FigureWidget``), ``box.text`` (an
+    ``"seed"``), ``box.figure`` (the bars, a ``go.FigureWidget``), ``box.output`` (an
     ``ipywidgets.HTML`` with the sample) and ``box.state`` (the last result: ``ids``,
-    ``probs``, ``rest``, ``entropy``, ``sample``).
+    ``probs``, ``rest``, ``entropy``, ``sample``), the shape every widget of the book has.
     """
     if not isinstance(model, LanguageModel):
         raise TypeError(f"model must be a lmlab.lm.LanguageModel, got {type(model).__name__}")
@@ -132,11 +132,8 @@ def sampling_explorer(model: LanguageModel, prompt: str = "to be or not to",
             fig.data[0].y = state["probs"]
             fig.data[1].y = [state["rest"]]
             fig.layout.title.text = state["title"]
-        prompt_html = html.escape(controls["prompt"].value)
-        out.value = (f"<div style='font-family: Georgia, serif; font-size: 15px; "
-                     f"max-width: 760px; line-height: 1.5'><b>Sample</b> (seed "
-                     f"{int(controls['seed'].value)}): <span style='color:#777'>{prompt_html}"
-                     f"</span> {html.escape(state['sample'])}</div>")
+        out.value = sample_html(controls["prompt"].value, " " + state["sample"],
+                                head=f"<b>Sample</b> (seed {int(controls['seed'].value)}):")
 
     def on_change(_change=None) -> None:
         compute()
@@ -145,13 +142,6 @@ def sampling_explorer(model: LanguageModel, prompt: str = "to be or not to",
     render()
     for c in controls.values():
         c.observe(on_change, names="value")
-    box = widgets.VBox([
-        widgets.HBox([controls["temperature"], controls["top_k"]]),
-        widgets.HBox([controls["prompt"], controls["seed"]]),
-        fig, out,
-    ])
-    box.controls = controls
-    box.figure = fig
-    box.text = out
-    box.state = state
-    return box
+    return widget_box([widgets.HBox([controls["temperature"], controls["top_k"]]),
+                       widgets.HBox([controls["prompt"], controls["seed"]]), fig, out],
+                      controls, figure=fig, output=out, state=state)
