@@ -24,7 +24,7 @@ def test_attention_map_dropdown_has_every_head_and_swaps_maps():
     assert len(buttons) == 6
     np.testing.assert_allclose(fig.data[0].z, w[1, 1])              # active = layer 2, head 2
     for i, b in enumerate(buttons):
-        np.testing.assert_allclose(b.args[0]["z"][0], w[i // 3, i % 3])
+        np.testing.assert_allclose(b.args[0]["z"][0], w[i // 3, i % 3], rtol=1e-6)
     assert list(fig.data[0].x) == F.token_labels("hello") == list(fig.data[0].y)
     assert fig.layout.yaxis.autorange == "reversed"                 # query 0 on top
     assert "query" in fig.data[0].hovertemplate and "key" in fig.data[0].hovertemplate
@@ -48,7 +48,7 @@ def test_attention_grid_one_panel_per_head():
     w = _maps(L=2, H=3)
     fig = F.attention_grid_figure(w, "hello")
     assert len(fig.data) == 6
-    np.testing.assert_allclose(fig.data[4].z, w[1, 1])
+    np.testing.assert_allclose(fig.data[4].z, w[1, 1], rtol=1e-6)
     assert all(t.coloraxis == "coloraxis" for t in fig.data)        # one colour scale
     assert "layer 2, head 2" in fig.data[4].hovertemplate
 
@@ -59,13 +59,13 @@ def test_attention_steps_masks_the_future_and_normalises():
     buttons = fig.layout.updatemenus[0].buttons
     assert len(buttons) == 3
     raw, masked, weights = (np.asarray(b.args[0]["z"][0], dtype=float) for b in buttons)
-    np.testing.assert_allclose(raw, s)
+    np.testing.assert_allclose(raw, s, rtol=1e-6)
     assert np.isnan(masked[np.triu_indices(4, 1)]).all()
-    np.testing.assert_allclose(masked[np.tril_indices(4)], s[np.tril_indices(4)])
-    np.testing.assert_allclose(np.nansum(weights, axis=1), 1.0)
+    np.testing.assert_allclose(masked[np.tril_indices(4)], s[np.tril_indices(4)], rtol=1e-6)
+    np.testing.assert_allclose(np.nansum(weights, axis=1), 1.0, rtol=1e-6)
     # row 2: softmax of its first three scores
     e = np.exp(s[2, :3] - s[2, :3].max())
-    np.testing.assert_allclose(weights[2, :3], e / e.sum())
+    np.testing.assert_allclose(weights[2, :3], e / e.sum(), rtol=1e-6)
     np.testing.assert_allclose(np.asarray(fig.data[0].z, dtype=float)[~np.isnan(weights)],
                                weights[~np.isnan(weights)])
 
@@ -74,8 +74,8 @@ def test_positional_encoding_figure_buttons():
     pe = np.random.default_rng(2).normal(size=(10, 6))
     fig = F.positional_encoding_figure(pe)
     enc, dots = fig.layout.updatemenus[0].buttons
-    np.testing.assert_allclose(enc.args[0]["z"][0], pe)
-    np.testing.assert_allclose(dots.args[0]["z"][0], pe @ pe.T)
+    np.testing.assert_allclose(enc.args[0]["z"][0], pe, rtol=1e-6)
+    np.testing.assert_allclose(dots.args[0]["z"][0], pe @ pe.T, rtol=1e-6)
     assert dots.args[1]["xaxis.title.text"] == "position q"
     with pytest.raises(ValueError):
         F.positional_encoding_figure(np.ones(5))
@@ -86,7 +86,7 @@ def test_embedding_figure_sum_view():
     fig = F.embedding_figure("abc", tv, pv)
     labels = [b.label for b in fig.layout.updatemenus[0].buttons]
     assert labels == ["token", "position", "token + position"]
-    np.testing.assert_allclose(fig.data[0].z, tv + pv)
+    np.testing.assert_allclose(fig.data[0].z, tv + pv, rtol=1e-6)
     with pytest.raises(ValueError, match="same shape"):
         F.embedding_figure("abc", tv, pv[:2])
 

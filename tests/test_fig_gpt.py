@@ -20,18 +20,6 @@ def test_parameter_figure_shares_sum_to_100_and_hover_counts():
         F.parameter_figure({})
 
 
-def test_loss_curve_in_bits_and_baselines():
-    fig = F.loss_curve_figure({"a": ([0, 1, 2], [2.0, 1.5, 1.0])}, baselines={"KN": 1.5},
-                              bits=True)
-    np.testing.assert_allclose(fig.data[0].y, np.array([2.0, 1.5, 1.0]) / math.log(2))
-    assert "bits" in fig.layout.yaxis.title.text
-    assert fig.layout.shapes[0].y0 == pytest.approx(1.5 / math.log(2))
-    labels = [b.label for b in fig.layout.updatemenus[0].buttons]
-    assert labels == ["linear", "log"]
-    with pytest.raises(ValueError, match="entries"):
-        F.loss_curve_figure({"a": ([0, 1], [1.0])})
-
-
 def test_bits_comparison_sorted_worst_first_in_bits():
     fig = F.bits_comparison_figure({"good": 1.0, "bad": 3.0, "mid": 2.0}, highlight=["good"])
     bar = fig.data[0]

@@ -28,7 +28,8 @@ def test_monitor_follows_a_real_training_run():
     assert list(box.figure.data[1].y) == pytest.approx(res.val_losses)
     assert box.progress.value == 12 and box.progress.bar_style == "success"
     assert "tokens/s" in box.output.value and "12 / 12" in box.output.value
-    assert box.figure.layout.shapes[0].y0 == pytest.approx(math.log(len(v)))
+    assert list(box.figure.data[2].y) == pytest.approx([math.log(len(v))] * 2)
+    assert list(box.figure.data[2].x) == pytest.approx([0.0, res.train_seconds])
 
 
 def test_monitor_checks_arguments():

@@ -19,7 +19,7 @@ import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
 from . import COLORWAY, TEMPLATE
-from .ngram import show_symbol
+from .tokens import show_token
 
 __all__ = [
     "token_labels", "attention_map_figure", "attention_grid_figure",
@@ -28,11 +28,17 @@ __all__ = [
 ]
 
 
+def _f4(a: np.ndarray) -> np.ndarray:
+    """Single precision for the page: plotly writes numpy arrays as typed binary, and
+    four bytes per value are plenty for a colour (the page stays small)."""
+    return np.asarray(a, dtype=np.float32)
+
+
 def token_labels(tokens: Sequence[str]) -> list[str]:
     """Unique axis labels for a token sequence: ``"3·l"`` is the token 'l' at position 3
     (plotly merges equal category labels, so the position is part of the label); spaces and
     line breaks are shown as ``␣`` and ``↵``."""
-    return [f"{i}·{show_symbol(t)}" for i, t in enumerate(tokens)]
+    return [f"{i}·{show_token(t, visible_whitespace=True)}" for i, t in enumerate(tokens)]
 
 
 def _as_maps(weights: object) -> np.ndarray:
@@ -87,7 +93,7 @@ def attention_map_figure(weights: object, tokens: Sequence[str], title: str = "A
     names = list(layer_names) if layer_names is not None else [f"layer {i + 1}" for i in range(L)]
     if len(names) != L:
         raise ValueError(f"layer_names has {len(names)} entries for {L} layers")
-    entries = [(f"{names[i]}, head {h + 1}" if H > 1 else names[i], w[i, h])
+    entries = [(f"{names[i]}, head {h + 1}" if H > 1 else names[i], _f4(w[i, h]))
                for i in range(L) for h in range(H)]
     if not 0 <= active < len(entries):
         raise ValueError(f"active={active} outside 0..{len(entries) - 1}")
@@ -123,7 +129,7 @@ def attention_grid_figure(weights: object, tokens: Sequence[str] | None = None,
     for i in range(L):
         for h in range(H):
             fig.add_trace(go.Heatmap(
-                x=labels, y=labels, z=w[i, h], zmin=0, zmax=1, coloraxis="coloraxis",
+                x=labels, y=labels, z=_f4(w[i, h]), zmin=0, zmax=1, coloraxis="coloraxis",
                 hovertemplate=f"{names[i]}, head {h + 1}<br>" + _HOVER), row=i + 1, col=h + 1)
     fig.update_xaxes(showticklabels=False, showgrid=False, type="category", ticks="")
     fig.update_yaxes(showticklabels=False, showgrid=False, type="category", ticks="",
@@ -158,9 +164,9 @@ def attention_steps_figure(scores: object, tokens: Sequence[str],
     weights = np.where(future, np.nan, weights)
     lim = float(np.abs(s).max()) or 1.0
     views = [
-        ("1. scores q·k/√d", s, "RdBu", -lim, lim, "score"),
-        ("2. causal mask", masked, "RdBu", -lim, lim, "score"),
-        ("3. softmax over keys", weights, "Viridis", 0.0, 1.0, "weight"),
+        ("1. scores q·k/√d", _f4(s), "RdBu", -lim, lim, "score"),
+        ("2. causal mask", _f4(masked), "RdBu", -lim, lim, "score"),
+        ("3. softmax over keys", _f4(weights), "Viridis", 0.0, 1.0, "weight"),
     ]
     fig = go.Figure(go.Heatmap(
         x=labels, y=labels, z=views[2][1], colorscale="Viridis", zmin=0, zmax=1, xgap=1, ygap=1,
@@ -192,6 +198,7 @@ def positional_encoding_figure(encoding: object, title: str = "Sinusoidal positi
         pe = pe[:n_positions_shown]
     P, D = pe.shape
     dots = pe @ pe.T
+    pe, dots = _f4(pe), _f4(dots)
     lim = float(np.abs(pe).max()) or 1.0
     dlim = float(np.abs(dots).max()) or 1.0
     fig = go.Figure(go.Heatmap(
@@ -235,7 +242,7 @@ def embedding_figure(tokens: Sequence[str], token_vectors: object, position_vect
     labels = _check_tokens(tokens, T)
     if dims_shown is not None:
         tv, pv, D = tv[:, :dims_shown], pv[:, :dims_shown], min(D, dims_shown)
-    views = [("token", tv), ("position", pv), ("token + position", tv + pv)]
+    views = [("token", _f4(tv)), ("position", _f4(pv)), ("token + position", _f4(tv + pv))]
     lim = float(max(np.abs(v).max() for _, v in views)) or 1.0
     fig = go.Figure(go.Heatmap(
         z=views[2][1], x=np.arange(D), y=labels, colorscale="RdBu", zmin=-lim, zmax=lim,

@@ -1,7 +1,7 @@
 """Figures of chapter 9, "GPT from scratch".
 
-Pure functions from results (parameter counts, losses against time, cross-entropies,
-timings, samples) to plotly figures. Nothing here imports torch or trains a model: the
+Pure functions from results (parameter counts, cross-entropies, timings, samples) to
+plotly figures; learning curves are :func:`lmlab.fig.training.loss_curve_figure`. Nothing here imports torch or trains a model: the
 chapter computes with :mod:`lmlab.gpt` and :mod:`lmlab.train` and passes numbers in.
 Interactive figures carry their own plotly sliders or buttons over precomputed data, so
 they work in the static HTML.
@@ -15,10 +15,10 @@ import numpy as np
 import plotly.graph_objects as go
 
 from . import COLORWAY, TEMPLATE, add_step_slider
-from .ngram import text_to_html
+from .tokens import text_to_html
 
 __all__ = [
-    "parameter_figure", "loss_curve_figure", "bits_comparison_figure",
+    "parameter_figure", "bits_comparison_figure",
     "kv_cache_figure", "samples_figure",
 ]
 
@@ -68,44 +68,6 @@ def parameter_figure(breakdowns: Mapping[str, Mapping[str, int]],
                       xaxis=dict(title="share of the parameters (%)", range=[0, 100]),
                       yaxis=dict(autorange="reversed"),
                       legend=dict(orientation="h", y=-0.22, x=0))
-    return fig
-
-
-def loss_curve_figure(curves: Mapping[str, tuple[Sequence[float], Sequence[float]]],
-                      baselines: Mapping[str, float] | None = None,
-                      title: str = "Held-out loss against training time",
-                      xaxis_title: str = "training time (s)", bits: bool = False) -> go.Figure:
-    """Loss curves (nats per token) against time or steps, one line per entry of ``curves``
-    (``name -> (x, loss)``), with horizontal dashed baselines (``name -> loss``, e.g. the
-    best n-gram). With ``bits=True`` every value is divided by ln 2 and the axis says bits.
-    Two buttons switch the y axis between linear and logarithmic."""
-    if not curves:
-        raise ValueError("curves must hold at least one curve")
-    scale = 1 / LN2 if bits else 1.0
-    unit = "bits" if bits else "nats"
-    fig = go.Figure()
-    for i, (name, (x, y)) in enumerate(curves.items()):
-        xs = _vec(f"x of {name!r}", x)
-        ys = _vec(f"loss of {name!r}", y, len(xs))
-        fig.add_trace(go.Scatter(
-            x=xs, y=ys * scale, mode="lines", name=name,
-            line=dict(color=COLORWAY[i % len(COLORWAY)], width=2),
-            hovertemplate=f"{name}<br>%{{x:,.1f}}: %{{y:.3f}} {unit}<extra></extra>"))
-    for j, (name, value) in enumerate((baselines or {}).items()):
-        fig.add_hline(y=float(value) * scale,
-                      line=dict(dash="dash", color=COLORWAY[(len(curves) + j) % len(COLORWAY)]),
-                      annotation_text=f"{name}: {float(value) * scale:.3f}",
-                      annotation_position="top right")
-    fig.update_layout(
-        template=TEMPLATE, title=title, height=440, margin=dict(t=110),
-        xaxis=dict(title=xaxis_title),
-        yaxis=dict(title=f"cross-entropy ({unit} per character)"),
-        legend=dict(orientation="h", y=-0.25, x=0),
-        updatemenus=[dict(
-            type="buttons", direction="right", x=1.0, xanchor="right", y=1.0, yanchor="bottom",
-            pad=dict(b=36), active=0, showactive=True,
-            buttons=[dict(label="linear", method="relayout", args=[{"yaxis.type": "linear"}]),
-                     dict(label="log", method="relayout", args=[{"yaxis.type": "log"}])])])
     return fig
 
 

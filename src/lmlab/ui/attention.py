@@ -17,6 +17,7 @@ import numpy as np
 import plotly.graph_objects as go
 
 from ..fig.attention import attention_map_figure, token_labels
+from . import widget_box
 
 __all__ = ["START_LABEL", "attention_tokens", "attention_explorer"]
 
@@ -96,10 +97,5 @@ def attention_explorer(model, text: str = "To be, or not to be: that is the ques
     controls["layer"].observe(lambda _c: render(), names="value")
     controls["head"].observe(lambda _c: render(), names="value")
     render()
-    box = widgets.VBox([controls["text"], widgets.HBox([controls["layer"], controls["head"]]),
-                        fig, out])
-    box.controls = controls
-    box.figure = fig
-    box.output = out
-    box.state = state
-    return box
+    return widget_box([controls["text"], widgets.HBox([controls["layer"], controls["head"]]), fig, out],
+                      controls, figure=fig, output=out, state=state)

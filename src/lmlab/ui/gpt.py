@@ -10,7 +10,7 @@ The trainer calls ``callback(step, metrics)`` with ``metrics`` holding ``event``
 after an evaluation, ``val_loss``.
 
 Needs a running kernel to be seen live; in the static HTML of the book the chapter shows
-the finished curve as a plain plotly figure (:func:`lmlab.fig.gpt.loss_curve_figure`).
+the finished curve as a plain plotly figure (:func:`lmlab.fig.training.loss_curve_figure`).
 """
 from __future__ import annotations
 
@@ -20,7 +20,7 @@ from collections.abc import Mapping
 import ipywidgets as widgets
 import plotly.graph_objects as go
 
-from ..fig.gpt import loss_curve_figure
+from ..fig.training import loss_curve_figure
 
 __all__ = ["training_monitor"]
 
@@ -39,7 +39,8 @@ def training_monitor(steps: int, baselines: Mapping[str, float] | None = None,
 
     ``steps`` is the number of optimizer steps the run will take (the bar's length; a run
     stopped early by a time budget ends the bar where it stopped). ``baselines`` are dashed
-    reference lines in nats per token (e.g. ``{"Kneser-Ney 8-gram": 1.505}``). The curve is
+    reference lines in nats per character (e.g. ``{"Kneser-Ney 8-gram": 1.505}``); the
+    curve is drawn in nats per character against training seconds. The curve is
     redrawn every ``redraw_every`` calls of the callback (and after every evaluation).
 
     The returned box has ``box.callback`` (give it to ``train(..., callbacks=[...])``),
@@ -54,18 +55,26 @@ def training_monitor(steps: int, baselines: Mapping[str, float] | None = None,
         raise ValueError(f"redraw_every must be an integer >= 1, got {redraw_every!r}")
     state: dict[str, object] = {"seconds": [], "loss": [], "val_seconds": [], "val_loss": [],
                                 "metrics": {}, "calls": 0}
-    base = loss_curve_figure({"training batches": ([], []), "held-out batches": ([], [])},
-                             baselines=baselines, title=title)
+    refs = dict(baselines or {})
+    # the shared learning-curve figure, built with a placeholder point that is cleared below
+    base = loss_curve_figure({"training batches": ([0.0], [0.0]), "held-out batches": ([0.0], [0.0])},
+                             references=refs or None, unit="nats", token="character",
+                             title=title, step_title="training time (s)")
     base.data[1].mode = "lines+markers"
+    for trace in base.data[:2]:
+        trace.x, trace.y = [], []
     fig = go.FigureWidget(base)
     bar = widgets.IntProgress(value=0, min=0, max=steps, description="training",
                               bar_style="info", layout=widgets.Layout(width="420px"))
     line = widgets.HTML(value=f"step 0 / {steps:,}")
 
     def redraw() -> None:
+        end = max([0.0] + list(state["seconds"]) + list(state["val_seconds"]))
         with fig.batch_update():
             fig.data[0].x, fig.data[0].y = list(state["seconds"]), list(state["loss"])
             fig.data[1].x, fig.data[1].y = list(state["val_seconds"]), list(state["val_loss"])
+            for trace in fig.data[2:]:                          # reference lines span the run
+                trace.x = [0.0, end]
 
     def callback(step: int, metrics: Mapping) -> None:
         if not isinstance(metrics, Mapping):
