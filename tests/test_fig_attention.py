@@ -85,7 +85,7 @@ def test_embedding_figure_sum_view():
     tv, pv = np.ones((3, 4)), np.arange(12.0).reshape(3, 4)
     fig = F.embedding_figure("abc", tv, pv)
     labels = [b.label for b in fig.layout.updatemenus[0].buttons]
-    assert labels == ["token", "position", "token + position"]
+    assert labels == ["token", "position", "sum"]
     np.testing.assert_allclose(fig.data[0].z, tv + pv, rtol=1e-6)
     with pytest.raises(ValueError, match="same shape"):
         F.embedding_figure("abc", tv, pv[:2])

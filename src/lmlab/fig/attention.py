@@ -64,16 +64,25 @@ def _check_tokens(tokens: Sequence[str], T: int) -> list[str]:
     return token_labels(tokens)
 
 
+def _menu_room(fig: go.Figure) -> None:
+    """Title at the very top and room for a row of buttons between it and the plot, so that
+    neither covers the other at phone width (375 px)."""
+    fig.update_layout(title=dict(y=0.985, yref="container", yanchor="top"),
+                      margin=dict(t=118))
+
+
 _HOVER = ("query %{y} gives key %{x}<br>weight %{z:.3f}<extra></extra>")
 
 
 def _map_layout(fig: go.Figure, T: int, title: str, height: int | None = None) -> None:
+    if T > 24:                                  # cell borders would hide small cells
+        fig.update_traces(xgap=0, ygap=0)
     fig.update_layout(
-        template=TEMPLATE, title=title, height=height or max(420, min(720, 16 * T + 220)),
+        template=TEMPLATE, title=title, height=height or max(420, min(680, 10 * T + 260)),
         xaxis=dict(title="key (attended-to token)", type="category", side="bottom",
-                   showgrid=False, tickangle=-90, constrain="domain"),
+                   showgrid=False, tickangle=-90),
         yaxis=dict(title="query (attending token)", type="category", autorange="reversed",
-                   showgrid=False, scaleanchor="x"),
+                   showgrid=False),
     )
 
 
@@ -102,11 +111,11 @@ def attention_map_figure(weights: object, tokens: Sequence[str], title: str = "A
                                colorbar=dict(title=dict(text="weight"), thickness=12)))
     _map_layout(fig, T, title)
     if len(entries) > 1:
+        _menu_room(fig)
         fig.update_layout(
-            margin=dict(t=110),
             updatemenus=[dict(
                 type="dropdown", direction="down", x=0.0, xanchor="left", y=1.0,
-                yanchor="bottom", pad=dict(b=36), active=active, showactive=True,
+                yanchor="bottom", pad=dict(b=12), active=active, showactive=True,
                 buttons=[dict(label=name, method="restyle", args=[{"z": [m]}, [0]])
                          for name, m in entries])])
     return fig
@@ -134,9 +143,7 @@ def attention_grid_figure(weights: object, tokens: Sequence[str] | None = None,
     fig.update_xaxes(showticklabels=False, showgrid=False, type="category", ticks="")
     fig.update_yaxes(showticklabels=False, showgrid=False, type="category", ticks="",
                      autorange="reversed")
-    for i in range(L * H):
-        fig.layout[f"yaxis{'' if i == 0 else i + 1}"].scaleanchor = f"x{'' if i == 0 else i + 1}"
-    fig.update_layout(template=TEMPLATE, title=title, height=max(360, 140 * L + 120),
+    fig.update_layout(template=TEMPLATE, title=title, height=max(360, 130 * L + 110),
                       coloraxis=dict(colorscale="Viridis", cmin=0, cmax=1,
                                      colorbar=dict(title=dict(text="weight"), thickness=12)),
                       margin=dict(l=24, r=48, t=88, b=24))
@@ -164,20 +171,20 @@ def attention_steps_figure(scores: object, tokens: Sequence[str],
     weights = np.where(future, np.nan, weights)
     lim = float(np.abs(s).max()) or 1.0
     views = [
-        ("1. scores q·k/√d", _f4(s), "RdBu", -lim, lim, "score"),
-        ("2. causal mask", _f4(masked), "RdBu", -lim, lim, "score"),
-        ("3. softmax over keys", _f4(weights), "Viridis", 0.0, 1.0, "weight"),
+        ("1 scores", _f4(s), "RdBu", -lim, lim, "score"),
+        ("2 masked", _f4(masked), "RdBu", -lim, lim, "score"),
+        ("3 softmax", _f4(weights), "Viridis", 0.0, 1.0, "weight"),
     ]
     fig = go.Figure(go.Heatmap(
         x=labels, y=labels, z=views[2][1], colorscale="Viridis", zmin=0, zmax=1, xgap=1, ygap=1,
         hoverongaps=False, colorbar=dict(title=dict(text="weight"), thickness=12),
         hovertemplate="query %{y}, key %{x}<br>%{z:.3f}<extra></extra>"))
     _map_layout(fig, T, title)
+    _menu_room(fig)
     fig.update_layout(
-        margin=dict(t=110),
         updatemenus=[dict(
             type="buttons", direction="right", x=0.0, xanchor="left", y=1.0, yanchor="bottom",
-            pad=dict(b=36), active=2, showactive=True,
+            pad=dict(b=12), active=2, showactive=True,
             buttons=[dict(label=name, method="restyle",
                           args=[{"z": [z], "colorscale": [cs], "zmin": [lo], "zmax": [hi],
                                  "colorbar.title.text": [unit]}, [0]])
@@ -208,22 +215,23 @@ def positional_encoding_figure(encoding: object, title: str = "Sinusoidal positi
     axes_pe = {"xaxis.title.text": "dimension j", "yaxis.title.text": "position"}
     axes_dot = {"xaxis.title.text": "position q", "yaxis.title.text": "position p"}
     fig.update_layout(
-        template=TEMPLATE, title=title, height=480, margin=dict(t=110),
+        template=TEMPLATE, title=title, height=480,
         xaxis=dict(title="dimension j", showgrid=False),
         yaxis=dict(title="position", autorange="reversed", showgrid=False),
         updatemenus=[dict(
             type="buttons", direction="right", x=0.0, xanchor="left", y=1.0, yanchor="bottom",
-            pad=dict(b=36), active=0, showactive=True,
+            pad=dict(b=12), active=0, showactive=True,
             buttons=[
-                dict(label="encoding PE[pos, j]", method="update",
+                dict(label="encoding", method="update",
                      args=[{"z": [pe], "x": [np.arange(D)], "zmin": [-lim], "zmax": [lim],
                             "hovertemplate": ["position %{y}, dimension %{x}<br>"
                                               "value %{z:.3f}<extra></extra>"]}, axes_pe, [0]]),
-                dict(label="dot products PE[p]·PE[q]", method="update",
+                dict(label="dot products", method="update",
                      args=[{"z": [dots], "x": [np.arange(P)], "zmin": [-dlim], "zmax": [dlim],
                             "hovertemplate": ["PE[%{y}] · PE[%{x}] = %{z:.2f}<extra></extra>"]},
                            axes_dot, [0]]),
             ])])
+    _menu_room(fig)
     return fig
 
 
@@ -242,23 +250,23 @@ def embedding_figure(tokens: Sequence[str], token_vectors: object, position_vect
     labels = _check_tokens(tokens, T)
     if dims_shown is not None:
         tv, pv, D = tv[:, :dims_shown], pv[:, :dims_shown], min(D, dims_shown)
-    views = [("token", _f4(tv)), ("position", _f4(pv)), ("token + position", _f4(tv + pv))]
+    views = [("token", _f4(tv)), ("position", _f4(pv)), ("sum", _f4(tv + pv))]
     lim = float(max(np.abs(v).max() for _, v in views)) or 1.0
     fig = go.Figure(go.Heatmap(
         z=views[2][1], x=np.arange(D), y=labels, colorscale="RdBu", zmin=-lim, zmax=lim,
         colorbar=dict(title=dict(text="value"), thickness=12),
         hovertemplate="%{y}, dimension %{x}<br>value %{z:.3f}<extra></extra>"))
     fig.update_layout(
-        template=TEMPLATE, title=title, height=max(420, min(760, 14 * T + 200)),
-        margin=dict(t=110),
+        template=TEMPLATE, title=title, height=max(420, min(760, 7 * T + 220)),
         xaxis=dict(title="embedding dimension", showgrid=False),
         yaxis=dict(title="position · token", type="category", autorange="reversed",
                    showgrid=False),
         updatemenus=[dict(
             type="buttons", direction="right", x=0.0, xanchor="left", y=1.0, yanchor="bottom",
-            pad=dict(b=36), active=2, showactive=True,
+            pad=dict(b=12), active=2, showactive=True,
             buttons=[dict(label=name, method="restyle", args=[{"z": [z]}, [0]])
                      for name, z in views])])
+    _menu_room(fig)
     return fig
 
 
