@@ -8,25 +8,43 @@
   shows as many plotly figures as its executed notebook produced; every figure with
   sliders or buttons changes its data when a step runs; no page error, console error,
   failed/blocked request or HTTP error.
+* ``test_page_weight``: every page is well under 1.5 MB (no saved widget state that no
+  view displays, no inlined plotly.js).
+* ``test_solutions_are_hidden``: every exercise solution sits, with its output, in a
+  collapsed block whose toggle says "Show the solution"; no check cell is on the page.
+* ``test_numbers_are_filled_in``: no ``{eval}`` or ``{glue`` role is left unrendered.
+* ``test_executed_notebook_has_outputs``: the notebook written to
+  ``_build/jupyter_execute`` (and offered by the page's download button) carries the
+  outputs, whether the chapter ran now or came from the execution cache.
+* ``test_phone_layout``: at 375 px no figure is wider than the screen, and no title, axis
+  title, subplot title, button, slider or tick label overlaps another or is cut off
+  (``python tests/phone.py`` saves the screenshots and prints the same findings).
 
 The build reuses the execution cache (``_build/.jupyter_cache``) unless a file of the
 ``lmlab`` package or of ``book/_ext`` is newer than it: the cache is keyed on the chapters'
-code cells only, so a change in the package would otherwise go unexecuted.
+code cells only, so a change in the package would otherwise go unexecuted.  Whether the
+chapters ran now or came from the cache, every expectation here is read from the executed
+notebooks in ``_build/jupyter_execute`` (which carry the cached outputs) or from the
+chapter sources, so ``pytest`` passes twice in a row.
 """
 from __future__ import annotations
 
 import functools
 import http.server
 import json
+import re
 import shutil
 import subprocess
 import sys
 import threading
+from html import unescape as html_unescape
 from pathlib import Path
 
 import pytest
 
+from lmlab import coursework
 from lmlab.coursework import toc_files
+from phone import PHONE_PROBE, open_phone_page
 
 ROOT = Path(__file__).resolve().parents[1]
 BUILD = ROOT / "_build"
@@ -35,6 +53,8 @@ CHROMIUM = Path("/usr/bin/chromium")
 PLOTLY_MIME = "application/vnd.plotly.v1+json"
 REMOVED = {"remove-output", "remove_output", "remove-cell", "remove_cell"}
 BUILD_CMD = ["jupyter-book", "build", "-W", "-n", "--keep-going", "--all", "."]
+MAX_PAGE_BYTES = 1_000_000   # "well under 1.5 MB"
+SOLUTION_TOGGLE = "Show the solution"
 ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
         "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 
@@ -94,7 +114,7 @@ def test_paired_notebook_is_in_sync(chapter):
     import jupytext
     import nbformat
     ipynb = chapter.with_suffix(".ipynb")
-    hint = f"run: jupytext --sync {chapter.relative_to(ROOT)}"
+    hint = f"run: jupytext --to ipynb {chapter.relative_to(ROOT)}"
     assert ipynb.exists(), f"{ipynb.name} is missing; {hint}"
     md = jupytext.read(chapter)
     nb = nbformat.read(ipynb, as_version=4)
@@ -152,17 +172,38 @@ def test_strict_build(built_book):
         assert (built_book / f"{_rel(page)}.html").exists(), f"no HTML for {page.name}"
 
 
+def _executed(rel: str) -> dict | None:
+    """The executed notebook of a page (None for a page that is not a notebook)."""
+    path = BUILD / "jupyter_execute" / f"{rel}.ipynb"
+    return json.loads(path.read_text()) if path.exists() else None
+
+
+@pytest.mark.parametrize("chapter", _chapters(), ids=lambda p: p.stem)
+def test_executed_notebook_has_outputs(chapter, built_book):
+    """myst-nb writes the unexecuted notebook when it takes a chapter from the cache; the
+    book's extension merges the cached outputs in.  Without them the figure count below
+    would read 0 and the page's .ipynb download would be empty."""
+    rel = _rel(chapter)
+    nb = _executed(rel)
+    assert nb is not None, f"no executed notebook for {rel}"
+    code = [c for c in nb["cells"] if c["cell_type"] == "code"]
+    with_outputs = [c for c in code if c.get("outputs")]
+    assert code and len(with_outputs) >= len(code) // 4, \
+        f"{rel}: only {len(with_outputs)} of {len(code)} code cells have outputs"
+    download = HTML / "_sources" / f"{rel}.ipynb"
+    assert download.exists(), f"no .ipynb download for {rel}"
+    downloaded = json.loads(download.read_text())
+    assert sum(bool(c.get("outputs")) for c in downloaded["cells"]) == len(with_outputs)
+
+
 def expected_figures(rel: str) -> int:
     """Plotly figures a page should show: outputs carrying plotly's mime type in the
-    executed notebook (``_build/jupyter_execute/<page>.ipynb``), except in cells whose
-    output is removed from the page.  Figures pasted elsewhere with ``glue`` are not
-    counted.  Pages that are not notebooks show none."""
-    for candidate in (BUILD / "jupyter_execute" / f"{rel}.ipynb",
-                      HTML / "_sources" / f"{rel}.ipynb"):
-        if candidate.exists():
-            nb = json.loads(candidate.read_text())
-            break
-    else:
+    executed notebook (``_build/jupyter_execute/<page>.ipynb``, with outputs whether run
+    now or taken from the cache), except in cells whose output is removed from the page.
+    Figures pasted elsewhere with ``glue`` are not counted.  Pages that are not notebooks
+    show none."""
+    nb = _executed(rel)
+    if nb is None:
         return 0
     count = 0
     for cell in nb["cells"]:
@@ -231,3 +272,67 @@ def test_page(page_src, server, browser):
     assert len(figures) == want, f"{rel}: {len(figures)} plotly figures rendered, {want} produced"
     dead = [i for i, f in enumerate(figures) if f["interactive"] and not f["live"]]
     assert not dead, f"{rel}: figures {dead} have sliders/buttons whose steps change nothing"
+
+
+# --------------------------------------------------------------------------- page content
+@pytest.mark.parametrize("page_src", PAGES, ids=[_rel(p) for p in PAGES])
+def test_page_weight(page_src, built_book):
+    size = (built_book / f"{_rel(page_src)}.html").stat().st_size
+    assert size < MAX_PAGE_BYTES, \
+        f"{_rel(page_src)}.html weighs {size / 1e6:.2f} MB (limit {MAX_PAGE_BYTES / 1e6:.1f} MB)"
+
+
+@pytest.mark.parametrize("page_src", PAGES, ids=[_rel(p) for p in PAGES])
+def test_numbers_are_filled_in(page_src, built_book):
+    html = (built_book / f"{_rel(page_src)}.html").read_text()
+    body = html.split('<article', 1)[-1]
+    for role in ("{eval}`", "{glue:text}`", "{glue}`", "{lmlab-eval}`"):
+        assert role not in body, f"{_rel(page_src)}: an unrendered {role} role"
+
+
+def _text(html: str) -> str:
+    """The text of an HTML fragment (tags dropped, entities decoded)."""
+    return html_unescape(re.sub(r"<[^>]+>", "", html))
+
+
+@pytest.mark.parametrize("chapter", _chapters(), ids=lambda p: p.stem)
+def test_solutions_are_hidden(chapter, built_book):
+    """Every solution cell is collapsed with its output behind a toggle that says it is
+    the solution (both chapters alike), and no check cell reaches the page."""
+    nb = coursework.read_chapter(chapter)
+    found = coursework.exercises(nb)
+    html = (built_book / f"{_rel(chapter)}.html").read_text()
+    n_solutions = sum(len(ex.solutions) for ex in found)
+    assert html.count(SOLUTION_TOGGLE) == n_solutions, \
+        f"{html.count(SOLUTION_TOGGLE)} '{SOLUTION_TOGGLE}' toggles, {n_solutions} solution cells"
+    blocks = re.findall(r"<details.*?</details>", html, flags=re.S)
+    hidden = _text("\n".join(b for b in blocks if SOLUTION_TOGGLE in b))
+    outside = _text(re.sub(r"<details.*?</details>", "", html, flags=re.S))
+    for ex in found:
+        for i in ex.solutions:
+            for line in nb.cells[i].source.splitlines():
+                code = line.split("# SOLUTION")[0].strip()
+                if line.rstrip().endswith("# SOLUTION") and len(code) > 12:
+                    assert code in hidden, f"{ex.name}: {code!r} is not in its toggle"
+                    assert code not in outside, f"{ex.name}: {code!r} is visible on the page"
+        for i in ex.all_checks:
+            lines = [ln.strip() for ln in nb.cells[i].source.splitlines()
+                     if ln.strip().startswith("assert ") and len(ln.strip()) > 20]
+            for line in lines[:3]:
+                assert line not in outside and line not in hidden, \
+                    f"{ex.name}: a check is on the page: {line!r}"
+
+
+@pytest.mark.parametrize("page_src", PAGES, ids=[_rel(p) for p in PAGES])
+def test_phone_layout(page_src, server, browser):
+    """At 375 px: figures fit the screen; titles, buttons, sliders and tick labels do not
+    overlap or get cut off.  ``python tests/phone.py --page PAGE`` shows screenshots."""
+    rel = _rel(page_src)
+    page = open_phone_page(browser, server, rel)
+    try:
+        report = page.evaluate(PHONE_PROBE)
+    finally:
+        page.close()
+    problems = [f"figure {f['index']}: {issue}" for f in report for issue in f["issues"]]
+    assert not problems, (f"{rel} at 375 px ({len(problems)} problems; screenshots: "
+                          f"python tests/phone.py --page {rel}):\n" + "\n".join(problems))

@@ -21,7 +21,8 @@
    ``_build/jupyter_execute`` (and offered for download).  A name that is not defined at
    that point fails the build (``NameError``).  Only plain names are allowed
    (``nb_eval_name_regex``); a variable holds the formatted text (``lmlab.fmt``).
-5. Exercise cells (``lmlab.coursework``): a code cell tagged ``solution`` is shown
+5. Exercise cells (``lmlab.coursework``; Otter's raw-cell format is converted to the
+   tags first, in memory): a code cell tagged ``solution`` is shown
    collapsed behind a "Show the solution" toggle together with its output
    (``hide-cell``); cells tagged ``check`` or ``hidden-check`` are executed but removed
    from the page (``remove-cell``).  Both chapters thus hide solutions alike.
@@ -172,6 +173,7 @@ def prepare_notebook(nb, name_regex: str = r"^[a-zA-Z_][a-zA-Z0-9_]*$") -> None:
     every markdown cell with ``{eval}`` roles (rewritten to the build-time role)."""
     import nbformat
 
+    _convert_exercises(nb)
     source_map = nb.metadata.get("source_map")
     cells, lines = [], []
     for index, cell in enumerate(nb.cells):
@@ -198,6 +200,20 @@ def prepare_notebook(nb, name_regex: str = r"^[a-zA-Z_][a-zA-Z0-9_]*$") -> None:
     nb.cells = cells
     if source_map:
         nb.metadata["source_map"] = lines
+
+
+def _convert_exercises(nb) -> None:
+    """Exercises written in Otter's raw-cell format get the tag convention (in memory), so
+    the page looks the same whichever format the chapter uses."""
+    from lmlab.coursework import convert_raw_cells
+
+    source_map = nb.metadata.get("source_map")
+    if source_map:      # carry each cell's source line through the conversion
+        for cell, line in zip(nb.cells, source_map):
+            cell.metadata["_lmlab_line"] = line
+    convert_raw_cells(nb)
+    if source_map:
+        nb.metadata["source_map"] = [c.metadata.pop("_lmlab_line") for c in nb.cells]
 
 
 def _exercise_tags(cell) -> None:
