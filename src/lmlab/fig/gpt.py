@@ -65,7 +65,7 @@ def parameter_figure(breakdowns: Mapping[str, Mapping[str, int]],
             hovertemplate=f"{c}: %{{customdata:,}} parameters (%{{x:.1f}}%)<extra></extra>"))
     fig.update_layout(template=TEMPLATE, title=title, barmode="stack",
                       height=max(300, 110 * len(models) + 170),
-                      xaxis=dict(title="share of the parameters (%)", range=[0, 100]),
+                      xaxis=dict(title="share of parameters (%)", range=[0, 100]),
                       yaxis=dict(autorange="reversed"),
                       legend=dict(orientation="h", y=-0.22, x=0))
     return fig
@@ -94,7 +94,7 @@ def bits_comparison_figure(results: Mapping[str, float], highlight: Sequence[str
         hovertemplate="%{y}<br>%{x:.3f} bits = %{customdata[0]:.3f} nats per character"
                       "<br>perplexity %{customdata[1]:.2f}<extra></extra>"))
     fig.update_layout(template=TEMPLATE, title=title, height=max(300, 44 * len(names) + 150),
-                      xaxis=dict(title="bits per character (lower is better)",
+                      xaxis=dict(title="bits per character",
                                  range=[0, float(nats.max() / LN2) * 1.15]),
                       yaxis=dict(automargin=True), margin=dict(l=24, r=40))
     return fig
