@@ -212,3 +212,42 @@ def test_fit_takes_vocab_text_config():
         ngram.fit(v, "abc", ngram.NGramConfig(2), order=3)
     with pytest.raises(TypeError, match="vocab must be a lmlab.vocab.Vocab"):
         ngram.fit("abc", "abc")
+
+
+def test_both_routes_share_one_step_and_match_the_reference():
+    """The next-token route gives the dictionary reference's probabilities for every
+    token after a context, at every order (the whole-text route is compared above)."""
+    from lmlab.ngram import smoothing
+    train, val, V = _toy(3)
+    counts = ngram.NGramCounts(train, V, 4)
+    for order in (1, 2, 3, 4):
+        ref = ReferenceKN(train.tolist(), V, order)
+        for t in (0, 1, 5, 50):
+            h = val[max(0, t - order + 1):t]
+            p = smoothing.kneser_ney_next_probs(counts, val[:t], order)
+            want = [ref.p(w, tuple(int(x) for x in h)) for w in range(V)]
+            np.testing.assert_allclose(p, want, rtol=0, atol=1e-13)
+    # the step itself: an unseen context hands over the lower order unchanged
+    low = np.array([0.2, 0.8])
+    np.testing.assert_array_equal(smoothing.kneser_ney_step(np.array([0, 0]), np.zeros(4), np.ones(3) * 0.5, low), low)
+    np.testing.assert_allclose(smoothing.add_k_step(np.array([3, 1]), 4, 1.0, 2), [4 / 6, 2 / 6])
+    np.testing.assert_allclose(smoothing.add_k_step(np.array([0, 0]), 0, 0.0, 2), [0.5, 0.5])
+
+
+def test_smoothing_bad_input():
+    from lmlab.ngram import smoothing
+    counts = ngram.NGramCounts(np.array([0, 1, 2, 1, 0]), 3, 3)
+    with pytest.raises(ValueError, match=r"context must lie in 0..2, got values from 0 to 7"):
+        smoothing.kneser_ney_next_probs(counts, [0, 7], 3)
+    with pytest.raises(TypeError, match="ids must be a 1-D array of integer token ids"):
+        smoothing.kneser_ney_log_probs_by_order(counts, [[0, 1]])
+    with pytest.raises(ValueError, match="k must be a finite number >= 0"):
+        smoothing.add_k_log_probs(counts, [0, 1], 2, -1.0)
+    with pytest.raises(ValueError, match="order must be at most max_order=3"):
+        smoothing.add_k_next_probs(counts, [0], 4, 1.0)
+    with pytest.raises(TypeError, match="counts must be a lmlab.ngram.NGramCounts"):
+        smoothing.kneser_ney_next_probs("counts", [0], 2)
+    with pytest.raises(ValueError, match="kind must be 'raw' or 'cont'"):
+        counts.next_counts([0], "both")
+    with pytest.raises(ValueError, match=r"gram must lie in 0..2"):
+        counts.count_of([3])

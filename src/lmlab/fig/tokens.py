@@ -54,5 +54,4 @@ def sample_html(prompt: str, text: str, head: str = "", monospace: bool = False)
              "font-size: 14px" if monospace else "font-family: Georgia, serif; font-size: 15px")
     top = f"<div>{head}</div>" if head else ""
     return (f"{top}<div style=\"{style}; max-width: 760px; line-height: 1.5; margin: 4px 0\">"
-            f"<span style=\"color: #777\">{html.escape(prompt, quote=False)}</span>"
-            f"{html.escape(text, quote=False)}</div>")
+            f"<span style=\"color: #777\">{html.escape(prompt)}</span>{html.escape(text)}</div>")

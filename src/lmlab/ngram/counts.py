@@ -43,7 +43,14 @@ def _lookup(keys: np.ndarray, queries: np.ndarray) -> np.ndarray:
     """Index of each query in the sorted ``keys``, or -1 where it is absent."""
     if len(keys) == 0:
         return np.full(len(queries), -1, dtype=np.int64)
-    i = np.searchsorted(keys, queries)
+    if len(queries) > 4096 and len(keys) > 65536:
+        # many queries into a large table: searching them in sorted order touches the
+        # table's memory in order (about 4x faster for the 8-grams of the book's corpus)
+        order = np.argsort(queries)
+        i = np.empty(len(queries), dtype=np.int64)
+        i[order] = np.searchsorted(keys, queries[order])
+    else:
+        i = np.searchsorted(keys, queries)
     i = np.minimum(i, len(keys) - 1)
     return np.where(keys[i] == queries, i, -1)
 
@@ -159,10 +166,20 @@ class NGramCounts:
         sizes = ", ".join(f"{k}:{len(self.keys[k]):,}" for k in range(1, self.max_order + 1))
         return f"NGramCounts({self.n_tokens:,} tokens, V={self.vocab_size}, distinct n-grams {{{sizes}}})"
 
+    def check_ids(self, ids: object, name: str = "ids") -> np.ndarray:
+        """``ids`` as a 1-D int64 array of ids of these counts' vocabulary (0..V-1)."""
+        x = np.asarray(ids)
+        if x.ndim != 1 or (x.size and not np.issubdtype(x.dtype, np.integer)):
+            raise TypeError(f"{name} must be a 1-D array of integer token ids, got shape {x.shape}, dtype {x.dtype}")
+        x = x.astype(np.int64, copy=False)
+        if x.size and (x.min() < 0 or x.max() >= self.vocab_size):
+            raise ValueError(f"{name} must lie in 0..{self.vocab_size - 1}, got values from {x.min()} to {x.max()}")
+        return x
+
     # ----- reading counts -------------------------------------------------------------
     def encode(self, gram: object) -> int:
         """The integer code of one n-gram given as a sequence of ids."""
-        g = np.asarray(gram, dtype=np.int64).ravel()
+        g = self.check_ids(np.ravel(gram), "gram")
         code = 0
         for t in g.tolist():
             code = code * self.base + int(t)
@@ -204,7 +221,7 @@ class NGramCounts:
 
     def count_of(self, gram: object) -> int:
         """How often one n-gram (a sequence of ids, length 1..max_order) occurs."""
-        g = np.asarray(gram, dtype=np.int64).ravel()
+        g = self.check_ids(np.ravel(gram), "gram")
         k = self._order(len(g))
         i = _lookup(self.keys[k], np.array([self.encode(g)]))
         return int(_take(self.count[k], i)[0])
@@ -212,7 +229,7 @@ class NGramCounts:
     def continuation_count(self, gram: object) -> int:
         """N1+(. g): how many distinct tokens occur just before the n-gram ``g`` (length
         1..max_order-1), the count Kneser-Ney uses below the highest order."""
-        g = np.asarray(gram, dtype=np.int64).ravel()
+        g = self.check_ids(np.ravel(gram), "gram")
         k = self._order(len(g))
         if k >= self.max_order:
             raise ValueError(f"continuation counts exist for n-grams shorter than max_order="
@@ -239,32 +256,41 @@ class NGramCounts:
             code = code * B + ids[j:N - order + 1 + j]
         return code
 
-    def context_index(self, context: np.ndarray) -> int:
-        """Index of a context (ids, length 0..max_order-1) in ``keys[len(context)]``, or -1
-        if it never occurs; the empty context has index 0."""
-        if len(context) == 0:
+    def code_index(self, order: int, code: int) -> int:
+        """Index of the n-gram of this order (0..max_order) with this code in
+        ``keys[order]``, or -1 if it never occurs; order 0 (the empty context) is index 0."""
+        if order == 0:
             return 0
-        keys = self.keys[len(context)]
-        code = self.encode(context)
-        i = int(np.searchsorted(keys, code))
+        keys = self.keys[order]
+        i = int(keys.searchsorted(code))
         return i if i < len(keys) and keys[i] == code else -1
 
-    def next_counts(self, context: np.ndarray, kind: str = "raw") -> np.ndarray:
+    def next_counts_of_code(self, order: int, code: int, kind: str = "raw") -> np.ndarray:
+        """How often each token (length V) follows the context of this order (0..max_order-1)
+        with this code: raw counts ``c(h w)``, or with ``kind="cont"`` the continuation
+        counts ``N1+(. h w)``."""
+        keys = self.keys[order + 1]
+        lo = code << self.bits
+        a, b = keys.searchsorted([lo, lo + self.base])
+        out = np.zeros(self.vocab_size, dtype=np.int64)
+        out[keys[a:b] - lo] = (self.count if kind == "raw" else self.cont)[order + 1][a:b]
+        return out
+
+    def next_counts(self, context: object, kind: str = "raw") -> np.ndarray:
         """How often each token (length V) follows the context (ids, length
         0..max_order-1): raw counts ``c(h w)``, or with ``kind="cont"`` the continuation
         counts ``N1+(. h w)``."""
-        k = len(context) + 1
-        B = self.base
-        lo = self.encode(context) * B
-        a, b = np.searchsorted(self.keys[k], [lo, lo + B])
-        out = np.zeros(self.vocab_size, dtype=np.int64)
-        out[self.keys[k][a:b] - lo] = (self.count[k] if kind == "raw" else self.cont[k])[a:b]
-        return out
+        ctx = self.check_ids(context, "context")
+        if kind not in ("raw", "cont"):
+            raise ValueError(f"kind must be 'raw' or 'cont', got {kind!r}")
+        if len(ctx) >= self.max_order:
+            raise ValueError(f"context must hold at most max_order - 1 = {self.max_order - 1} ids, got {len(ctx)}")
+        return self.next_counts_of_code(len(ctx), self.encode(ctx), kind)
 
     def unseen_fraction(self, ids: object, order: int) -> float:
         """Share of the n-grams of a text (ids) that never occur in the counted text."""
         order = self._order(order)
-        ids = np.asarray(ids, dtype=np.int64)
+        ids = self.check_ids(ids)
         codes = self.gram_codes(ids, order)
         if len(codes) == 0:
             raise ValueError(f"the text is shorter than one {order}-gram")

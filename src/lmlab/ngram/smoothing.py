@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from ..checks import check_float, check_instance
 from .counts import NGramCounts, _lookup, _take
 
 __all__ = ["modified_discounts", "kneser_ney_step", "add_k_step",
@@ -60,11 +61,9 @@ def kneser_ney_step(c: np.ndarray, stats: np.ndarray, discounts: np.ndarray,
     Arrays broadcast; where ``c_k(h .) = 0`` (an unseen context) the result is ``lower``."""
     total, n1, n2, n3 = stats
     d1, d2, d3 = discounts
-    d = np.where(c >= 3, d3, np.where(c == 2, d2, np.where(c == 1, d1, 0.0)))
-    seen = total > 0
-    safe = np.where(seen, total, 1)
-    p = (c - d) / safe + (d1 * n1 + d2 * n2 + d3 * n3) / safe * lower
-    return np.where(seen, p, lower)
+    d = np.array([0.0, d1, d2, d3])[np.minimum(c, 3)]          # D(c), with D(0) = 0
+    p = (c - d + (d1 * n1 + d2 * n2 + d3 * n3) * lower) / np.maximum(total, 1)
+    return np.where(total > 0, p, lower)
 
 
 def add_k_step(c: np.ndarray, total: np.ndarray, k: float, vocab_size: int) -> np.ndarray:
@@ -81,8 +80,9 @@ def kneser_ney_log_probs_by_order(counts: NGramCounts, ids: object,
                                   max_order: int | None = None) -> np.ndarray:
     """Interpolated Kneser-Ney ``ln p(x_t | x_<t)`` of every token of ``ids`` for every
     model order 1..max_order at once, shape ``(max_order, N)``."""
+    check_instance(counts, "counts", NGramCounts, "a lmlab.ngram.NGramCounts")
     K = counts.max_order if max_order is None else counts._order(max_order)
-    x = np.asarray(ids, dtype=np.int64)
+    x = counts.check_ids(ids)
     N = len(x)
     out = np.empty((K, N))
     idx_prev = np.zeros(N, dtype=np.int64)          # index of the empty context
@@ -94,7 +94,8 @@ def kneser_ney_log_probs_by_order(counts: NGramCounts, ids: object,
         low = lower[k - 1:]
         for kind in ("raw", "cont") if k < K else ("raw",):
             c = _take(counts.count[k] if kind == "raw" else counts.cont[k], idx)
-            stats = np.where(ctx >= 0, counts.ctx[kind][k][:, np.maximum(ctx, 0)], 0)
+            stats = counts.ctx[kind][k][:, np.maximum(ctx, 0)]
+            stats[0] = np.where(ctx >= 0, stats[0], 0)   # an unseen context: total 0
             p = kneser_ney_step(c, stats, counts.discounts[kind][k], low)
             if kind == "raw":
                 # the model of order n uses order k as its top at position t = k-1 (its
@@ -110,8 +111,10 @@ def kneser_ney_log_probs_by_order(counts: NGramCounts, ids: object,
 
 def add_k_log_probs(counts: NGramCounts, ids: object, order: int, k: float) -> np.ndarray:
     """Add-k ``ln p(x_t | x_<t)`` of every token of ``ids`` for the model of this order."""
+    check_instance(counts, "counts", NGramCounts, "a lmlab.ngram.NGramCounts")
     n = counts._order(order)
-    x = np.asarray(ids, dtype=np.int64)
+    k = check_float(k, "k", min=0)
+    x = counts.check_ids(ids)
     out = np.empty(len(x))
     for m in range(1, n + 1):                        # the order used at each position
         codes = counts.gram_codes(x, m)
@@ -128,32 +131,39 @@ def add_k_log_probs(counts: NGramCounts, ids: object, order: int, k: float) -> n
 
 
 # ----- route 2: one context, every next token ---------------------------------------------
-def _last(context: object, order: int) -> np.ndarray:
-    ctx = np.asarray(context, dtype=np.int64)
+def _last(counts: NGramCounts, context: object, order: object) -> np.ndarray:
+    """The checked context, cut to the ``order - 1`` ids the model of this order uses."""
+    check_instance(counts, "counts", NGramCounts, "a lmlab.ngram.NGramCounts")
+    order = counts._order(order)
+    ctx = counts.check_ids(context, "context")
     return ctx[max(0, len(ctx) - (order - 1)):] if order > 1 else ctx[:0]
 
 
 def kneser_ney_next_probs(counts: NGramCounts, context: object, order: int) -> np.ndarray:
     """Kneser-Ney probability of every next token (length V) after one context (ids) for
     the model of this order (only the last ``order - 1`` ids are used)."""
-    ctx = _last(context, counts._order(order))
+    ctx = _last(counts, context, order)
     m = len(ctx)                                     # the top order is m + 1
     p = np.full(counts.vocab_size, 1.0 / counts.vocab_size)
+    code = 0                                         # code of the last j - 1 ids
     for j in range(1, m + 2):                        # order j uses the last j - 1 ids
-        h = ctx[m - (j - 1):]
-        ci = counts.context_index(h)
+        if j >= 2:
+            code |= int(ctx[m - (j - 1)]) << (counts.bits * (j - 2))
+        ci = counts.code_index(j - 1, code)
         if ci < 0:
             break                                    # unseen context: so are longer ones
         kind = "raw" if j == m + 1 else "cont"
-        p = kneser_ney_step(counts.next_counts(h, kind), counts.ctx[kind][j][:, ci],
-                            counts.discounts[kind][j], p)
+        p = kneser_ney_step(counts.next_counts_of_code(j - 1, code, kind),
+                            counts.ctx[kind][j][:, ci], counts.discounts[kind][j], p)
     return p
 
 
 def add_k_next_probs(counts: NGramCounts, context: object, order: int, k: float) -> np.ndarray:
     """Add-k probability of every next token (length V) after one context (ids) for the
     model of this order."""
-    ctx = _last(context, counts._order(order))
-    ci = counts.context_index(ctx)
+    ctx = _last(counts, context, order)
+    k = check_float(k, "k", min=0)
+    code = counts.encode(ctx)
+    ci = counts.code_index(len(ctx), code)
     total = counts.ctx["raw"][len(ctx) + 1][0, ci] if ci >= 0 else 0
-    return add_k_step(counts.next_counts(ctx), total, k, counts.vocab_size)
+    return add_k_step(counts.next_counts_of_code(len(ctx), code), total, k, counts.vocab_size)
