@@ -5,7 +5,7 @@ import torch
 
 from lmlab import sampling
 from lmlab.gpt import GPT, GPTConfig, GPTLanguageModel, KVCache, param_count
-from lmlab.lm import LanguageModel, evaluate
+from lmlab.lm import LanguageModel, assert_log_probs_match, evaluate, per_position_log_probs
 from lmlab.vocab import Vocab, char_vocab
 
 TEXT = "to be, or not to be, that is the question: whether 'tis nobler in the mind\n" * 3
@@ -142,10 +142,9 @@ def test_wrapper_follows_the_contract(lm):
 
 
 def test_strided_scoring_equals_per_position_reference(lm):
-    short = TEXT[:11]                                    # fits in the context: one window
-    np.testing.assert_allclose(lm.log_probs(short), LanguageModel.log_probs(lm, short), atol=1e-6)
+    assert_log_probs_match(lm, TEXT[:12], atol=1e-6)     # fits in the context: one window
     long = TEXT[:70]
-    ref = LanguageModel.log_probs(lm, long)
+    ref = per_position_log_probs(lm, long)
     np.testing.assert_allclose(lm.log_probs(long, stride=1), ref, atol=1e-6)
     fast = lm.log_probs(long)                            # stride 6: first 12 exact, the rest differ
     np.testing.assert_allclose(fast[:12], ref[:12], atol=1e-6)

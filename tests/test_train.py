@@ -66,11 +66,14 @@ def test_callbacks_see_metrics_and_can_stop(capsys):
     assert "tok/s" in capsys.readouterr().out
 
 
-def test_time_budget_stops_training():
+@pytest.mark.parametrize("clock", ["wall", "cpu"])
+def test_time_budget_stops_training(clock):
     model = GPT(small())
     r = train(model, text_batches(IDS[:2500], IDS[2500:], 16, 4),
-              TrainConfig(steps=10_000, max_seconds=0.5, warmup_steps=0, eval_every=0, eval_batches=1))
+              TrainConfig(steps=10_000, max_seconds=0.5, warmup_steps=0, eval_every=0, eval_batches=1,
+                          clock=clock))
     assert r.stopped == "time" and r.steps < 10_000 and r.val_steps == [r.steps]
+    assert r.train_seconds == pytest.approx(r.wall_seconds if clock == "wall" else r.cpu_seconds)
     assert r.lrs[-1] < 0.2e-3          # the cosine reached its floor with the clock
 
 

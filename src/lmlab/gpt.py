@@ -22,7 +22,8 @@ from __future__ import annotations
 
 import json
 import math
-from dataclasses import asdict, dataclass, fields, replace
+from dataclasses import asdict, dataclass, fields
+from pathlib import Path
 
 import numpy as np
 import torch
@@ -31,10 +32,14 @@ import torch.nn.functional as F
 
 from .attention import apply_rotary, attention, causal_mask, merge_heads, rotary_tables, split_heads
 from .device import resolve_device
-from .lm import LanguageModel, as_contexts, as_ids
+from .lm import LanguageModel, as_ids, crop, prepend_start, start_id
 from .vocab import Vocab
 
-__all__ = ["GPTConfig", "param_count", "GPT", "KVCache", "GPTLanguageModel"]
+__all__ = ["GPTConfig", "param_count", "GPT", "KVCache", "GPTLanguageModel", "CHAR_CHECKPOINT"]
+
+#: The character GPT trained on the book's corpus by ``benchmarks/gpt.py --moonshot``,
+#: shipped with the package (bfloat16 weights; its metadata records how it was trained).
+CHAR_CHECKPOINT = Path(__file__).resolve().parent / "data" / "gpt_char.safetensors"
 
 
 @dataclass(frozen=True)
@@ -158,23 +163,37 @@ def param_count(config: GPTConfig, embeddings: bool = True) -> int:
 
 class KVCache:
     """Keys and values of every layer for the tokens read so far, so that generating the
-    next token runs the model on that one token only (``(B, H, t, D)`` per layer)."""
+    next token runs the model on that one token only. Each layer's keys and values live in
+    a buffer ``(B, H, capacity, D)`` allocated at first use (``capacity`` defaults to the
+    block size) and filled in place."""
 
-    def __init__(self, n_layer: int):
+    def __init__(self, n_layer: int, capacity: int | None = None):
+        self.n_layer, self.capacity = n_layer, capacity
         self.keys: list[torch.Tensor | None] = [None] * n_layer
         self.values: list[torch.Tensor | None] = [None] * n_layer
+        self.lengths = [0] * n_layer
 
     @property
     def length(self) -> int:
-        k = self.keys[0]
-        return 0 if k is None else k.shape[-2]
+        """Number of positions cached (in the first layer)."""
+        return self.lengths[0]
 
     def update(self, layer: int, k: torch.Tensor, v: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
-        if self.keys[layer] is not None:
-            k = torch.cat([self.keys[layer], k], dim=-2)
-            v = torch.cat([self.values[layer], v], dim=-2)
-        self.keys[layer], self.values[layer] = k, v
-        return k, v
+        """Append ``k``, ``v`` ``(B, H, T, D)`` to ``layer``'s cache; return all its keys and values."""
+        n, t = self.lengths[layer], k.shape[-2]
+        if self.keys[layer] is None:
+            cap = max(self.capacity or 0, t)
+            self.keys[layer] = k.new_empty(*k.shape[:-2], cap, k.shape[-1])
+            self.values[layer] = v.new_empty(*v.shape[:-2], cap, v.shape[-1])
+        buf_k, buf_v = self.keys[layer], self.values[layer]
+        if n + t > buf_k.shape[-2]:                      # grow (only without a capacity)
+            buf_k = torch.cat([buf_k[..., :n, :], k.new_empty(*k.shape[:-2], n + t, k.shape[-1])], -2)
+            buf_v = torch.cat([buf_v[..., :n, :], v.new_empty(*v.shape[:-2], n + t, v.shape[-1])], -2)
+            self.keys[layer], self.values[layer] = buf_k, buf_v
+        buf_k[..., n:n + t, :] = k
+        buf_v[..., n:n + t, :] = v
+        self.lengths[layer] = n + t
+        return buf_k[..., :n + t, :], buf_v[..., :n + t, :]
 
 
 class CausalSelfAttention(nn.Module):
@@ -306,11 +325,17 @@ class GPT(nn.Module):
             raise ValueError(f"sequence of {offset + idx.shape[1]} tokens is longer than the "
                              f"block size {self.config.block_size}; crop it to the last "
                              f"{self.config.block_size} tokens")
+        if torch.compiler.is_compiling():               # no data-dependent checks in a graph
+            return idx
         lo, hi = int(idx.min()), int(idx.max())
         if lo < 0 or hi >= self.config.vocab_size:
             bad = lo if lo < 0 else hi
             raise ValueError(f"idx contains the token id {bad}, outside 0..{self.config.vocab_size - 1}")
         return idx
+
+    def new_cache(self) -> KVCache:
+        """An empty :class:`KVCache` sized for this model's block."""
+        return KVCache(self.config.n_layer, self.config.block_size)
 
     def forward(self, idx: torch.Tensor, targets: torch.Tensor | None = None,
                 cache: KVCache | None = None, return_attention: bool = False,
@@ -359,11 +384,10 @@ class GPT(nn.Module):
         position per layer while the sequence fits in the block; once the window slides, the
         cache is rebuilt from the window at each step, so the result equals the uncached loop.
         Returns ``(B, T + max_new_tokens)``."""
-        from .sampling import check_temperature
+        from .sampling import check_temperature, check_top_k
         if not greedy:
             check_temperature(temperature)
-        if top_k is not None and not (isinstance(top_k, int) and 1 <= top_k):
-            raise ValueError(f"top_k must be an integer >= 1, got {top_k!r}")
+        top_k = check_top_k(top_k, self.config.out_size)
         was_training = self.training
         self.eval()
         bs = self.config.block_size
@@ -372,7 +396,7 @@ class GPT(nn.Module):
             if not use_cache:
                 logits, _ = self(idx[:, -bs:], last_only=True)
             elif cache is None or idx.shape[1] > bs:
-                cache = KVCache(self.config.n_layer)
+                cache = self.new_cache()
                 logits, _ = self(idx[:, -bs:], cache=cache, last_only=True)
             else:
                 logits, _ = self(idx[:, fed:], cache=cache, last_only=True)
@@ -414,7 +438,7 @@ class GPTLanguageModel(LanguageModel):
         self.model = model.to(self.device)
         self.vocab = vocab
         self.context_size = cfg.block_size
-        self.start_id = len(vocab)
+        self.start_id = start_id(vocab)
 
     @classmethod
     def build(cls, vocab: Vocab, config: GPTConfig | None = None, seed: int = 0,
@@ -436,9 +460,7 @@ class GPTLanguageModel(LanguageModel):
     def inputs(self, context: np.ndarray) -> np.ndarray:
         """The ids the network reads for a (cropped) context: start-of-text first when the
         context does not fill the block."""
-        if len(context) < self.context_size:
-            return np.concatenate([[self.start_id], context]).astype(np.int64)
-        return np.asarray(context, dtype=np.int64)
+        return prepend_start([np.asarray(context, dtype=np.int64)], self.start_id, self.context_size)[0]
 
     @torch.no_grad()
     def _logits_at_end(self, rows: list[np.ndarray]) -> torch.Tensor:
@@ -509,13 +531,12 @@ class GPTLanguageModel(LanguageModel):
         """:func:`lmlab.sampling.generate` with a key/value cache: the same draws for the same
         seed, at the cost of one position per layer and token while the text fits in the
         context (once it fills the context, the window slides and is recomputed each step)."""
-        from .sampling import _draw, check_temperature, rng_from, top_k_filter
-        if isinstance(length, bool) or not isinstance(length, (int, np.integer)) or length < 0:
-            raise ValueError(f"length must be an integer >= 0, got {length!r}")
+        from .checks import check_int
+        from .sampling import _draw, check_temperature, check_top_k, rng_from
+        length = check_int(length, "length", min=0)
         if not greedy:
             check_temperature(temperature)
-        if top_k is not None:
-            top_k_filter(np.zeros(len(self.vocab)), top_k)
+        top_k = check_top_k(top_k, len(self.vocab))
         if stop is not None and stop not in self.vocab:
             raise ValueError(f"stop symbol {stop!r} is not in the model's vocabulary")
         ids = list(as_ids(self.vocab, prompt, "prompt"))
@@ -527,11 +548,11 @@ class GPTLanguageModel(LanguageModel):
         self.model.eval()
         with torch.no_grad():
             for _ in range(int(length)):
-                want = list(self.inputs(np.asarray(ids[-c:] if len(ids) > c else ids, dtype=np.int64)))
+                want = list(self.inputs(crop(np.asarray(ids, dtype=np.int64), c)))
                 if use_cache and cache is not None and want[:len(fed)] == fed and len(want) > len(fed):
                     new = want[len(fed):]
                 else:
-                    cache, new = (KVCache(self.model.config.n_layer) if use_cache else None), want
+                    cache, new = (self.model.new_cache() if use_cache else None), want
                 x = torch.tensor([new], dtype=torch.int64, device=self.device)
                 logits, _ = self.model(x, cache=cache, last_only=True)
                 fed = want
@@ -565,6 +586,16 @@ class GPTLanguageModel(LanguageModel):
                                      "unk": self.vocab.unk})}
         meta.update(metadata or {})
         save_checkpoint(path, self.model, metadata=meta, dtype=dtype)
+
+    @classmethod
+    def pretrained(cls, device: str | torch.device | None = None) -> "GPTLanguageModel":
+        """The character GPT shipped with the package (:data:`CHAR_CHECKPOINT`), trained on
+        the book's corpus by ``python benchmarks/gpt.py --moonshot --save PATH``; its
+        training record is in ``lmlab.train.read_checkpoint(CHAR_CHECKPOINT)[2]``."""
+        if not CHAR_CHECKPOINT.is_file():
+            raise FileNotFoundError(f"the shipped checkpoint {CHAR_CHECKPOINT} is missing; remake it "
+                                    "with: python benchmarks/gpt.py --moonshot --save " + str(CHAR_CHECKPOINT))
+        return cls.load(CHAR_CHECKPOINT, device=device)
 
     @classmethod
     def load(cls, path, device: str | torch.device | None = None) -> "GPTLanguageModel":

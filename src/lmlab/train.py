@@ -14,7 +14,10 @@
 - the held-out loss every ``eval_every`` steps (the same ``eval_batches`` batches each time),
 - callbacks ``callback(step, metrics)`` (return True to stop), e.g. :class:`PrintProgress`,
 - optional bfloat16 autocast and ``torch.compile``, resolved to what the machine supports
-  and reported in the result.
+  and reported in the result,
+- a time budget ``max_seconds`` measured in wall seconds, or (``clock='cpu'``) in the
+  process's CPU seconds divided by the torch threads: on a machine shared with other work
+  that is the wall time the same run would take with the cores to itself.
 
 A fixed seed gives identical losses on a rerun (same machine, same threads). Checkpoints are
 safetensors files (never pickle) whose metadata holds the model's configuration:
@@ -63,6 +66,7 @@ class TrainConfig:
     compile: bool | str = False            # torch.compile the model: True, False or 'auto'
     log_every: int = 10                    # call callbacks every k steps (and at evaluations)
     max_seconds: float | None = None       # training-time budget (evaluations not counted)
+    clock: str = "wall"                    # 'wall' seconds, or 'cpu': process CPU seconds / threads
     optimizer: str = "adamw"               # 'adamw' or 'muon' (Muon on hidden matrices, AdamW elsewhere)
     muon_lr: float = 0.02                  # peak learning rate of the Muon group
     muon_momentum: float = 0.95            # Muon's (Nesterov) momentum
@@ -96,6 +100,8 @@ class TrainConfig:
             raise ValueError(f"dtype must be 'float32', 'bfloat16' or 'auto', got {self.dtype!r}")
         if self.compile not in (True, False, "auto"):
             raise ValueError(f"compile must be True, False or 'auto', got {self.compile!r}")
+        if self.clock not in ("wall", "cpu"):
+            raise ValueError(f"clock must be 'wall' or 'cpu', got {self.clock!r}")
         if self.optimizer not in ("adamw", "muon"):
             raise ValueError(f"optimizer must be 'adamw' or 'muon', got {self.optimizer!r}")
         if not 0 <= self.muon_momentum < 1:
@@ -115,7 +121,9 @@ class TrainResult:
     val_seconds: list[float] = field(default_factory=list)
     tokens: int = 0                        # tokens (inputs) seen in training
     steps: int = 0                         # optimizer steps taken
-    train_seconds: float = 0.0             # wall time in training steps (evaluations excluded)
+    train_seconds: float = 0.0             # time in training steps by the config's clock (evaluations excluded)
+    wall_seconds: float = 0.0              # wall time in training steps
+    cpu_seconds: float = 0.0               # process CPU time in training steps / torch threads
     eval_seconds: float = 0.0              # wall time in evaluations
     precision: str = "float32"             # the precision used ('float32' or 'bfloat16' autocast)
     compiled: bool = False                 # whether torch.compile was used
@@ -154,6 +162,10 @@ class PrintProgress:
         if metrics["event"] == "train" and self._n % self.every:
             return
         val = f"  held-out {metrics['val_loss']:.4f}" if "val_loss" in metrics else ""
+        if metrics["event"] == "end":
+            print(f"done after {step} steps: loss {metrics['loss']:.4f}{val}  "
+                  f"{metrics['seconds']:.1f} s  {metrics['tokens_per_s']:,.0f} tok/s", file=self.file)
+            return
         print(f"step {step:6d}  loss {metrics['loss']:.4f}{val}  lr {metrics['lr']:.2e}  "
               f"{metrics['seconds']:7.1f} s  {metrics['tokens_per_s']:8,.0f} tok/s", file=self.file)
 
@@ -239,8 +251,11 @@ def evaluate_loss(model: nn.Module, get_batch: Callable, n_batches: int = 20, se
     dev = next(model.parameters()).device
     total = 0.0
     for _ in range(n_batches):
+        batch = get_batch(split, g)
+        batch = tuple(t.to(dev) if isinstance(t, torch.Tensor) else t for t in
+                      (batch if isinstance(batch, (tuple, list)) else (batch,)))
         with _autocast(dev, precision):
-            total += float(loss_fn(model, get_batch(split, g)))
+            total += float(loss_fn(model, batch))
     model.train(was)
     return total / n_batches
 
@@ -362,9 +377,10 @@ def train(model: nn.Module, get_batch: Callable[[str, torch.Generator], tuple],
             stop = bool(cb(step, metrics)) or stop
         return stop
 
+    threads = torch.get_num_threads()
     step = 0
     while step < config.steps:
-        t0 = time.perf_counter()
+        t0, c0 = time.perf_counter(), time.process_time()
         progress = step / config.steps
         if config.max_seconds:
             progress = max(progress, res.train_seconds / config.max_seconds)
@@ -374,6 +390,7 @@ def train(model: nn.Module, get_batch: Callable[[str, torch.Generator], tuple],
         batch = get_batch("train", gen)
         if not isinstance(batch, (tuple, list)):
             batch = (batch,)
+        batch = tuple(t.to(device) if isinstance(t, torch.Tensor) else t for t in batch)
         try:
             with _autocast(device, precision):
                 loss = loss_fn(run_model, batch)
@@ -399,9 +416,12 @@ def train(model: nn.Module, get_batch: Callable[[str, torch.Generator], tuple],
             raise FloatingPointError(f"the training loss became {lv} at step {step + 1}; "
                                      f"lower the learning rate (lr={config.lr})")
         step += 1
-        dt = time.perf_counter() - t0
+        wall, cpu = time.perf_counter() - t0, (time.process_time() - c0) / threads
+        dt = cpu if config.clock == "cpu" else wall
         n_tok = int(batch[0].numel())
         res.train_seconds += dt
+        res.wall_seconds += wall
+        res.cpu_seconds += cpu
         res.tokens += n_tok
         res.steps = step
         res.losses.append(lv)
@@ -419,7 +439,7 @@ def train(model: nn.Module, get_batch: Callable[[str, torch.Generator], tuple],
                            tokens_per_s=since_tokens / since_t if since_t > 0 else float("nan"))
             if do_eval:
                 te = time.perf_counter()
-                val = evaluate_loss(run_model, get_batch, config.eval_batches, config.seed + 1,
+                val = evaluate_loss(model, get_batch, config.eval_batches, config.seed + 1,
                                     loss_fn, "val", precision)
                 res.eval_seconds += time.perf_counter() - te
                 res.val_steps.append(step)
