@@ -114,14 +114,16 @@ def degree_figure(x_train: object, y_train: object, x_test: object, y_test: obje
     ymin, ymax = float(np.min(yt)), float(np.max(yt))
     steps = [{"x": [xc, [d]], "y": [cv[i], [te[i]]]} for i, d in enumerate(degrees)]
     add_step_slider(fig, steps, labels=degrees, prefix="degree = ", active=active,
-                    traces=[0, 1], pad=dict(t=40, b=4))
+                    traces=[0, 1], pad=dict(t=72, b=4))
     positive = np.concatenate([tr[tr > 0], te])
-    fig.update_layout(template=TEMPLATE, title=title, height=720, margin=dict(t=64, b=40),
+    fig.update_layout(template=TEMPLATE, title=title, height=740, margin=dict(t=64, b=72),
                       legend=dict(x=0.01, y=0.995, xanchor="left", yanchor="top",
                                   bgcolor="rgba(255,255,255,0.85)", font=dict(size=12)),
-                      annotations=[dict(text="RMS error (s): ● training  ● test", x=0, y=0.43,
+                      annotations=[dict(text=(f"<span style='color:#222222'>●</span> training error  "
+                                              f"<span style='color:{COLORWAY[1]}'>●</span> test error"), x=0.01, y=0.42 * (1 - 0.16),
                                         xref="paper", yref="paper", showarrow=False,
-                                        xanchor="left", font=dict(size=12))])
+                                        xanchor="left", yanchor="top", font=dict(size=12),
+                                        bgcolor="rgba(255,255,255,0.85)")])
     fig.update_xaxes(title_text="height h (m)", row=1, col=1)
     fig.update_yaxes(title_text="fall time (s)", range=[ymin - 0.6, ymax + 0.6], row=1, col=1)
     fig.update_xaxes(title_text="polynomial degree", dtick=1, row=2, col=1)
