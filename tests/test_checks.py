@@ -47,3 +47,15 @@ def test_values_that_pass_come_back_normalised():
 def test_bad_values_name_the_argument(call, exc, message):
     with pytest.raises(exc, match=message):
         call()
+
+
+def test_check_xy_names_both_arguments_and_lengths():
+    import numpy as np
+    import pytest
+    from lmlab.checks import check_xy
+    x, y = check_xy([1, 2, 3], [4.0, 5.0, 6.0])
+    assert x.dtype == np.float64 and y.tolist() == [4.0, 5.0, 6.0]
+    with pytest.raises(ValueError, match=r"heights and times must have the same length, got 3 and 2"):
+        check_xy([1, 2, 3], [4, 5], names=("heights", "times"))
+    with pytest.raises(ValueError, match="x"):
+        check_xy([], [])

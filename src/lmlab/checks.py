@@ -14,7 +14,7 @@ from collections.abc import Iterable
 import numpy as np
 
 __all__ = ["check_int", "check_float", "check_positive", "check_probability", "check_array",
-           "check_choice", "check_instance", "check_str"]
+           "check_choice", "check_instance", "check_str", "check_xy"]
 
 
 def _bounds(min: float | None, max: float | None, open_min: bool = False) -> str:
@@ -112,3 +112,13 @@ def check_str(value: object, name: str, allow_empty: bool = True) -> str:
     if not allow_empty and not value:
         raise ValueError(f"{name} must not be empty")
     return value
+
+
+def check_xy(x: object, y: object, names: tuple[str, str] = ("x", "y")) -> tuple[np.ndarray, np.ndarray]:
+    """Paired data: two finite 1-D float arrays of the same, non-zero length."""
+    xa = check_array(x, names[0], ndim=1)
+    ya = check_array(y, names[1], ndim=1)
+    if len(xa) != len(ya):
+        raise ValueError(f"{names[0]} and {names[1]} must have the same length, "
+                         f"got {len(xa)} and {len(ya)}")
+    return xa, ya

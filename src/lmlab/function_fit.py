@@ -26,7 +26,7 @@ import numpy as np
 
 from . import backprop, optim
 from . import mlp as _mlp
-from .checks import check_array, check_float, check_int
+from .checks import check_array, check_float, check_int, check_xy
 from .checks import check_choice as _check_choice
 
 __all__ = ["default_target", "FunctionFitConfig", "FunctionFit", "make_data",
@@ -109,13 +109,6 @@ class FunctionFit:
         return predict(self.params, x, self.config.activation)
 
 
-def _check_xy(x: object, y: object) -> tuple[np.ndarray, np.ndarray]:
-    xa = check_array(x, "x", ndim=1)
-    ya = check_array(y, "y", ndim=1)
-    if len(xa) != len(ya):
-        raise ValueError(f"x and y must have the same length, got {len(xa)} and {len(ya)}")
-    return xa, ya
-
 
 def train_function_net(config: FunctionFitConfig = FunctionFitConfig(), seed: int = 0,
                        x: object | None = None, y: object | None = None,
@@ -133,7 +126,7 @@ def train_function_net(config: FunctionFitConfig = FunctionFitConfig(), seed: in
     seed = check_int(seed, "seed", min=0)
     if (x is None) != (y is None):
         raise ValueError("give both x and y, or neither (for the data of config)")
-    xa, ya = make_data(config) if x is None else _check_xy(x, y)
+    xa, ya = make_data(config) if x is None else check_xy(x, y)
     half = 0.5 * (config.x_max - config.x_min)
     mid = 0.5 * (config.x_max + config.x_min)
     g = (np.linspace(mid - 2 * half, mid + 2 * half, 201) if grid is None

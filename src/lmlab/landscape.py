@@ -26,7 +26,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from . import optim
-from .checks import check_array, check_choice, check_float, check_int
+from .checks import check_array, check_choice, check_float, check_int, check_xy
 
 __all__ = ["Surface", "line_fit_surface", "wave_fit_surface", "SURFACES", "get_surface",
            "Path", "descend", "loss_grid", "hessian", "critical_lr", "Basins", "basins",
@@ -56,13 +56,6 @@ class Surface:
         return float(self.loss(np.array([w, b], dtype=np.float64)))
 
 
-def _check_data(x: object, y: object) -> tuple[np.ndarray, np.ndarray]:
-    xa = check_array(x, "x", ndim=1)
-    ya = check_array(y, "y", ndim=1)
-    if len(xa) != len(ya):
-        raise ValueError(f"x and y must have the same length, got {len(xa)} and {len(ya)}")
-    return xa, ya
-
 
 def line_fit_surface(x: object | None = None, y: object | None = None) -> Surface:
     """Mean squared error of ``w x + b`` on the points ``(x, y)``:
@@ -76,7 +69,7 @@ def line_fit_surface(x: object | None = None, y: object | None = None) -> Surfac
         y = 0.5 * x + 1.0 + 0.2 * np.random.default_rng(0).normal(size=x.size)
     elif x is None or y is None:
         raise ValueError("give both x and y, or neither (for the default data)")
-    x, y = _check_data(x, y)
+    x, y = check_xy(x, y)
     A = np.stack([x, np.ones_like(x)], axis=1)
     w_opt, b_opt = np.linalg.lstsq(A, y, rcond=None)[0]
 
@@ -109,7 +102,7 @@ def wave_fit_surface(x: object | None = None, y: object | None = None) -> Surfac
         true = (2.0, 0.5)
     elif x is None or y is None:
         raise ValueError("give both x and y, or neither (for the default data)")
-    x, y = _check_data(x, y)
+    x, y = check_xy(x, y)
 
     def loss(W):
         W = np.asarray(W, dtype=np.float64)

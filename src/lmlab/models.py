@@ -24,7 +24,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .checks import check_array, check_float, check_int
+from .checks import check_array, check_float, check_int, check_xy
 
 __all__ = ["G", "TowerConfig", "fall_time", "tower_drops", "random_drops", "BASES",
            "LeastSquaresFit", "fit_basis", "poly_fit", "rms_error", "degree_sweep",
@@ -97,13 +97,6 @@ BASES: dict[str, list[Callable[[np.ndarray], np.ndarray]]] = {
 }
 
 
-def _check_xy(x: object, y: object) -> tuple[np.ndarray, np.ndarray]:
-    xa = check_array(x, "x", ndim=1)
-    ya = check_array(y, "y", ndim=1)
-    if len(xa) != len(ya):
-        raise ValueError(f"x and y must have the same length, got {len(xa)} and {len(ya)}")
-    return xa, ya
-
 
 @dataclass(frozen=True)
 class LeastSquaresFit:
@@ -127,7 +120,7 @@ def fit_basis(x: object, y: object, basis: str | Sequence[Callable[[np.ndarray],
               name: str | None = None) -> LeastSquaresFit:
     """Least-squares fit of ``y`` on the basis functions of ``basis`` (a name in
     :data:`BASES` or a list of functions of x)."""
-    xa, ya = _check_xy(x, y)
+    xa, ya = check_xy(x, y)
     if isinstance(basis, str):
         if basis not in BASES:
             raise ValueError(f"basis must be one of {', '.join(map(repr, BASES))} or a list of "
@@ -152,7 +145,7 @@ def poly_fit(x: object, y: object, degree: int) -> LeastSquaresFit:
     [-1, 1] (by the range of the data), which keeps the design matrix well conditioned;
     ``coef`` are the coefficients of powers of that scaled x."""
     degree = check_int(degree, "degree (of the polynomial)", min=0)
-    xa, ya = _check_xy(x, y)
+    xa, ya = check_xy(x, y)
     lo, hi = float(xa.min()), float(xa.max())
     center, scale = (lo + hi) / 2, ((hi - lo) / 2 or 1.0)
     funcs = tuple(_power(k) for k in range(degree + 1))
@@ -163,7 +156,7 @@ def poly_fit(x: object, y: object, degree: int) -> LeastSquaresFit:
 
 def rms_error(fit: Callable[[np.ndarray], np.ndarray], x: object, y: object) -> float:
     """Root-mean-square difference between ``fit(x)`` and ``y``."""
-    xa, ya = _check_xy(x, y)
+    xa, ya = check_xy(x, y)
     return float(np.sqrt(np.mean((fit(xa) - ya) ** 2)))
 
 
@@ -172,8 +165,8 @@ def degree_sweep(x_train: object, y_train: object, x_test: object, y_test: objec
     """Train and test RMS error of the polynomial fit of every degree in ``degrees``."""
     if len(degrees) == 0:
         raise ValueError("degrees must hold at least one degree")
-    _check_xy(x_train, y_train)
-    _check_xy(x_test, y_test)
+    check_xy(x_train, y_train)
+    check_xy(x_test, y_test)
     fits = [poly_fit(x_train, y_train, d) for d in degrees]
     return (np.array([rms_error(f, x_train, y_train) for f in fits]),
             np.array([rms_error(f, x_test, y_test) for f in fits]))
