@@ -29,6 +29,7 @@ import sys
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+import numpy as np
 import plotly.graph_objects as go
 import plotly.io as pio
 from plotly.io.base_renderers import MimetypeRenderer
@@ -265,3 +266,14 @@ def add_step_slider(
     spec.update(slider)
     fig.layout.sliders = list(fig.layout.sliders) + [spec]
     return fig
+
+
+def as_vector(name: str, values: object, length: int | None = None) -> np.ndarray:
+    """``values`` as a 1-D float array (of ``length`` entries, if given), with an error
+    naming ``name`` otherwise."""
+    arr = np.asarray(values, dtype=np.float64)
+    if arr.ndim != 1:
+        raise ValueError(f"{name} must be 1-D, got shape {arr.shape}")
+    if length is not None and len(arr) != length:
+        raise ValueError(f"{name} has {len(arr)} entries, expected {length}")
+    return arr

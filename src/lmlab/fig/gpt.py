@@ -12,6 +12,8 @@ import math
 from collections.abc import Mapping, Sequence
 
 import numpy as np
+
+from . import as_vector
 import plotly.graph_objects as go
 
 from . import COLORWAY, TEMPLATE, add_step_slider
@@ -24,14 +26,6 @@ __all__ = [
 
 LN2 = math.log(2)
 
-
-def _vec(name: str, values: object, length: int | None = None) -> np.ndarray:
-    arr = np.asarray(values, dtype=np.float64)
-    if arr.ndim != 1:
-        raise ValueError(f"{name} must be 1-D, got shape {arr.shape}")
-    if length is not None and len(arr) != length:
-        raise ValueError(f"{name} has {len(arr)} entries, expected {length}")
-    return arr
 
 
 def parameter_figure(breakdowns: Mapping[str, Mapping[str, int]],
@@ -80,7 +74,7 @@ def bits_comparison_figure(results: Mapping[str, float], highlight: Sequence[str
     if not results:
         raise ValueError("results must hold at least one model")
     names = list(results)
-    nats = _vec("results", [results[n] for n in names])
+    nats = as_vector("results", [results[n] for n in names])
     if not np.isfinite(nats).all() or (nats < 0).any():
         raise ValueError("every cross-entropy must be finite and >= 0")
     order = np.argsort(-nats, kind="stable")
@@ -106,10 +100,10 @@ def kv_cache_figure(lengths: Sequence[int], seconds: Mapping[str, Sequence[float
     """Wall-clock time (ms per generated token) against the number of tokens generated, one
     line per method (``name -> seconds per token at each length``). Hover gives the
     speed-up of the first method over each other."""
-    n = _vec("lengths", lengths)
+    n = as_vector("lengths", lengths)
     if not seconds:
         raise ValueError("seconds must hold at least one method")
-    series = {k: _vec(f"seconds[{k!r}]", v, len(n)) for k, v in seconds.items()}
+    series = {k: as_vector(f"seconds[{k!r}]", v, len(n)) for k, v in seconds.items()}
     first = next(iter(series.values()))
     fig = go.Figure()
     for i, (name, s) in enumerate(series.items()):

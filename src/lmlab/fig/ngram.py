@@ -13,6 +13,8 @@ import math
 from collections.abc import Mapping, Sequence
 
 import numpy as np
+
+from . import as_vector
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
@@ -29,20 +31,12 @@ __all__ = [
 LN2 = math.log(2)
 
 
-def _check_1d(name: str, values: object, length: int | None = None) -> np.ndarray:
-    arr = np.asarray(values, dtype=np.float64)
-    if arr.ndim != 1:
-        raise ValueError(f"{name} must be 1-D, got shape {arr.shape}")
-    if length is not None and len(arr) != length:
-        raise ValueError(f"{name} has {len(arr)} entries, expected {length}")
-    return arr
-
 
 # ----- 1. letter frequencies -------------------------------------------------------------
 def letter_frequency_figure(symbols: Sequence[str], counts: Sequence[int],
                             title: str = "How often each character occurs") -> go.Figure:
     """Bar chart of symbol counts, most frequent first; hover gives count and share."""
-    c = _check_1d("counts", counts, len(symbols))
+    c = as_vector("counts", counts, len(symbols))
     order = np.argsort(-c, kind="stable")
     total = c.sum()
     if total <= 0:
@@ -197,7 +191,7 @@ def cross_entropy_figure(curves: Mapping[str, tuple[Sequence[int], Sequence[floa
     all_x = []
     for i, (label, (orders, nats)) in enumerate(curves.items()):
         x = [int(n) for n in orders]
-        y = _check_1d(f"curves[{label!r}]", nats, len(x))
+        y = as_vector(f"curves[{label!r}]", nats, len(x))
         all_x += x
         nats_y.append(y)
         bits_y.append(y / LN2)
@@ -247,7 +241,7 @@ def unseen_fraction_figure(series: Mapping[str, tuple[Sequence[int], Sequence[fl
         raise ValueError("series must hold at least one entry")
     fig = go.Figure()
     for i, (label, (orders, frac)) in enumerate(series.items()):
-        f = _check_1d(f"series[{label!r}]", frac, len(orders))
+        f = as_vector(f"series[{label!r}]", frac, len(orders))
         if ((f < 0) | (f > 1)).any():
             raise ValueError("fractions must lie in [0, 1]")
         fig.add_trace(go.Bar(
@@ -288,7 +282,7 @@ def add_k_figure(orders: Sequence[int], ks: Sequence[float], nats: object,
     dashed line. A star marks the best n for the current k.
     """
     x = [int(n) for n in orders]
-    k_arr = _check_1d("ks", ks)
+    k_arr = as_vector("ks", ks)
     grid = np.asarray(nats, dtype=np.float64)
     if grid.shape != (len(k_arr), len(x)):
         raise ValueError(f"nats must have shape (len(ks), len(orders)) = ({len(k_arr)}, {len(x)}), "
@@ -311,7 +305,7 @@ def add_k_figure(orders: Sequence[int], ks: Sequence[float], nats: object,
         hovertemplate="best n for this k: %{x} (%{y:.3f} bits)<extra></extra>"))
     top = float(bits.max())
     for i, (label, curve) in enumerate((references or {}).items()):
-        y = _check_1d(f"references[{label!r}]", curve, len(x)) / LN2
+        y = as_vector(f"references[{label!r}]", curve, len(x)) / LN2
         top = max(top, float(y.max()))
         fig.add_trace(go.Scatter(
             x=x, y=y, mode="lines+markers", name=label,
@@ -344,8 +338,8 @@ def table_convergence_figure(steps: Sequence[int], max_abs: Sequence[float],
     held-out cross-entropy of the trained model minus the counted one (bits per
     character, signed), the largest ``|ln p - ln p_counted|`` over the table's cells (log
     axis), and the share of cells whose probability is off by more than ``rel``."""
-    s = _check_1d("steps", steps)
-    cols = [_check_1d(n, v, len(s)) for n, v in
+    s = as_vector("steps", steps)
+    cols = [as_vector(n, v, len(s)) for n, v in
             (("heldout_gap_bits", heldout_gap_bits), ("max_abs", max_abs), ("share_off", share_off))]
     keep = s > 0
     if not keep.any():
@@ -401,7 +395,7 @@ def explosion_figure(panels: Mapping[str, Mapping[str, tuple[Sequence[int], Sequ
     colours: dict[str, str] = {}
     for c, name in enumerate(names, start=1):
         for label, (orders, values) in panels[name].items():
-            v = _check_1d(f"{name}/{label}", values, len(orders))
+            v = as_vector(f"{name}/{label}", values, len(orders))
             first = label not in colours
             colours.setdefault(label, COLORWAY[len(colours) % len(COLORWAY)])
             fig.add_trace(go.Scatter(
