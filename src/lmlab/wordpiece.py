@@ -261,7 +261,11 @@ class WordPiece:
     # -- ids -----------------------------------------------------------------------------
     def convert_tokens_to_ids(self, tokens) -> list[int]:
         """Ids of pieces; a piece not in the vocabulary gets the ``[UNK]`` id."""
-        tokens = [tokens] if isinstance(tokens, str) else _check_texts(tokens, "tokens")
+        if isinstance(tokens, str):
+            tokens = [tokens]
+        check_instance(tokens, "tokens", (list, tuple), "a str or a list of str")
+        for i, t in enumerate(tokens):
+            check_str(t, f"tokens[{i}]")
         return [self.vocab.get(t, self.unk_id) for t in tokens]
 
     def _check_ids(self, ids, name: str = "ids") -> list[int]:
