@@ -34,7 +34,8 @@ def _progress_text(step: int, steps: int, m: Mapping, val: float | None) -> str:
 
 
 def training_monitor(steps: int, baselines: Mapping[str, float] | None = None,
-                     title: str = "Training, live", redraw_every: int = 1) -> widgets.VBox:
+                     title: str = "Training, live", redraw_every: int = 1,
+                     token: str = "character") -> widgets.VBox:
     """A live loss curve and a progress bar for :func:`lmlab.train.train`.
 
     ``steps`` is the number of optimizer steps the run will take (the bar's length; a run
@@ -42,6 +43,7 @@ def training_monitor(steps: int, baselines: Mapping[str, float] | None = None,
     reference lines in nats per character (e.g. ``{"Kneser-Ney 8-gram": 1.505}``); the
     curve is drawn in nats per character against training seconds. The curve is
     redrawn every ``redraw_every`` calls of the callback (and after every evaluation).
+    ``token`` names the unit of prediction on the axis (``"word"``, ``"blank"``).
 
     The returned box has ``box.callback`` (give it to ``train(..., callbacks=[...])``),
     ``box.controls`` (``{}``: nothing to set), ``box.figure`` (the ``go.FigureWidget``),
@@ -58,7 +60,7 @@ def training_monitor(steps: int, baselines: Mapping[str, float] | None = None,
     refs = dict(baselines or {})
     # the shared learning-curve figure, built with a placeholder point that is cleared below
     base = loss_curve_figure({"training batches": ([0.0], [0.0]), "held-out batches": ([0.0], [0.0])},
-                             references=refs or None, unit="nats", token="character",
+                             references=refs or None, unit="nats", token=token,
                              title=title, step_title="training time (s)")
     base.data[1].mode = "lines+markers"
     for trace in base.data[:2]:
