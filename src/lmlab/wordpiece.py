@@ -266,6 +266,9 @@ class WordPiece:
         check_instance(tokens, "tokens", (list, tuple), "a str or a list of str")
         for i, t in enumerate(tokens):
             check_str(t, f"tokens[{i}]")
+        return self._ids(tokens)
+
+    def _ids(self, tokens: list[str]) -> list[int]:
         return [self.vocab.get(t, self.unk_id) for t in tokens]
 
     def _check_ids(self, ids, name: str = "ids") -> list[int]:
@@ -316,11 +319,11 @@ class WordPiece:
             pieces = self.tokenize(text) + ([] if pair is None else self.tokenize(pair))
             if max_length is not None:
                 pieces = pieces[:check_int(max_length, "max_length", min=1)]
-            return self.convert_tokens_to_ids(pieces)
+            return self._ids(pieces)
         max_length = self._check_max_length(max_length, pair is not None)
         pieces, _ = self._pieces_with_specials(self.tokenize(text), None if pair is None else
                                                self.tokenize(pair), max_length)
-        return self.convert_tokens_to_ids(pieces)
+        return self._ids(pieces)
 
     def batch(self, texts: list[str] | str, pairs=None, max_length: int | None = 512,
               pad_to: int | None = None) -> Encoding:
@@ -335,21 +338,19 @@ class WordPiece:
         rows = [self._pieces_with_specials(self.tokenize(t), None if pairs is None else
                                            self.tokenize(pairs[i]), max_length)
                 for i, t in enumerate(texts)]
-        longest = max(len(p) for p, _ in rows)
-        width = longest
+        lengths = np.array([len(p) for p, _ in rows])
+        longest = width = int(lengths.max())
         if pad_to is not None:
             width = check_int(pad_to, "pad_to", min=1)
             if width < longest:
                 raise ValueError(f"pad_to must be at least the longest row ({longest} pieces), got {width}; "
                                  f"raise pad_to or set max_length <= pad_to")
+        real = np.arange(width) < lengths[:, None]                # (B, T) True at real pieces
         ids = np.full((len(rows), width), self.pad_id, dtype=np.int64)
-        mask = np.zeros((len(rows), width), dtype=np.int64)
+        ids[real] = self._ids([t for p, _ in rows for t in p])
         types = np.zeros((len(rows), width), dtype=np.int64)
-        for r, (pieces, segs) in enumerate(rows):
-            ids[r, :len(pieces)] = self.convert_tokens_to_ids(pieces)
-            mask[r, :len(pieces)] = 1
-            types[r, :len(pieces)] = segs
-        return Encoding(ids, mask, types, [p for p, _ in rows])
+        types[real] = [s for _, segs in rows for s in segs]
+        return Encoding(ids, real.astype(np.int64), types, [p for p, _ in rows])
 
     def decode(self, ids, skip_special_tokens: bool = True) -> str:
         """Best-effort text of ``ids``: pieces joined by spaces, ``##`` pieces glued to the
