@@ -175,6 +175,18 @@ def test_uneven_pairs_truncate_like_hf(ours, ref):
                                                                    max_length=max_length)["input_ids"]
 
 
+def test_without_special_tokens_truncates_like_hf(ours, ref):
+    x, y = SENTENCES[4], SENTENCES[7]
+    for max_length in (1, 2, 5, 9, 40):
+        for pair in (None, y):
+            assert ours.encode(x, pair, add_special_tokens=False, max_length=max_length) == ref(
+                x, pair, add_special_tokens=False, truncation=True, max_length=max_length)["input_ids"]
+
+
+def test_vocabulary_is_the_fast_tokenizers(ours, ref):
+    assert ours.vocab == ref.get_vocab()
+
+
 def test_batch_single_string_and_pad_to(ours):
     enc = ours.batch("One sentence.", pad_to=10)
     assert isinstance(enc, Encoding)
