@@ -245,6 +245,10 @@ def test_from_folder_small_vocab(tmp_path):
     assert wp.encode("Hello") == [2, 5, 6, 3]
     same = WordPiece({t: i for i, t in enumerate(wp.id_to_token)}, lowercase=False)
     assert same.encode("Hello!") == wp.encode("Hello!")
+    crlf = tmp_path / "crlf"
+    crlf.mkdir()
+    (crlf / "vocab.txt").write_bytes((tmp_path / "vocab.txt").read_bytes().replace(b"\n", b"\r\n"))
+    assert WordPiece.from_folder(crlf).id_to_token == wp.id_to_token
 
 
 def test_bad_input_is_named(ours, tmp_path):
