@@ -175,6 +175,18 @@ def test_uneven_pairs_truncate_like_hf(ours, ref):
                                                                    max_length=max_length)["input_ids"]
 
 
+def test_without_special_tokens_truncates_like_hf(ours, ref):
+    x, y = SENTENCES[4], SENTENCES[7]
+    for max_length in (1, 2, 5, 9, 40):
+        for pair in (None, y):
+            assert ours.encode(x, pair, add_special_tokens=False, max_length=max_length) == ref(
+                x, pair, add_special_tokens=False, truncation=True, max_length=max_length)["input_ids"]
+
+
+def test_vocabulary_is_the_fast_tokenizers(ours, ref):
+    assert ours.vocab == ref.get_vocab()
+
+
 def test_batch_single_string_and_pad_to(ours):
     enc = ours.batch("One sentence.", pad_to=10)
     assert isinstance(enc, Encoding)
@@ -233,6 +245,10 @@ def test_from_folder_small_vocab(tmp_path):
     assert wp.encode("Hello") == [2, 5, 6, 3]
     same = WordPiece({t: i for i, t in enumerate(wp.id_to_token)}, lowercase=False)
     assert same.encode("Hello!") == wp.encode("Hello!")
+    crlf = tmp_path / "crlf"
+    crlf.mkdir()
+    (crlf / "vocab.txt").write_bytes((tmp_path / "vocab.txt").read_bytes().replace(b"\n", b"\r\n"))
+    assert WordPiece.from_folder(crlf).id_to_token == wp.id_to_token
 
 
 def test_bad_input_is_named(ours, tmp_path):

@@ -2,10 +2,10 @@
 
 **Stage 1, the basic tokenizer**, turns a string into words without looking at the vocabulary:
 
-1. *clean*: drop NUL, U+FFFD and every other control or format character (Unicode
-   category ``C*``; tab, newline and carriage return count as whitespace); turn every
-   whitespace character into a space; put spaces around CJK ideographs, so that each
-   becomes a word of its own (Chinese is written without spaces);
+1. *clean*: drop NUL, U+FFFD and every control, format, private-use or surrogate
+   character (Unicode categories ``Cc Cf Co Cs``; tab, newline and carriage return count
+   as whitespace); turn every whitespace character into a space; put spaces around CJK
+   ideographs, so that each becomes a word of its own (Chinese is written without spaces);
 2. *strip accents* (NFD decomposition, then drop the combining marks, category ``Mn``):
    ``café`` -> ``cafe``; an uncased model does this unless told otherwise;
 3. *lowercase*, one character at a time (so a final Greek ``Σ`` becomes ``σ``, not ``ς``);
@@ -25,10 +25,15 @@ A word that cannot be covered, or that is longer than ``max_chars_per_word`` cha
 becomes the single piece ``[UNK]``. Special tokens written in the text (``[MASK]``,
 ``[SEP]``, ...) stay whole, as in the reference tokenizer.
 
-The rules follow the tokenizer file shipped with the model (``tokenizer.json``:
-``BertNormalizer``, ``BertPreTokenizer``, ``WordPiece``) as run by Hugging Face's Rust
-``tokenizers``; ``tests/test_wordpiece.py`` checks the ids against it, character class
-by character class and on a whole held-out text.
+The rules are those of the tokenizer file shipped with the model (``tokenizer.json``:
+``BertNormalizer``, ``BertPreTokenizer``, ``WordPiece``) as Hugging Face's Rust
+``tokenizers`` runs it; ``tests/test_wordpiece.py`` checks the ids against it on every
+code point and on a whole held-out text. The original Python tokenizer of BERT differs in
+three places, where we follow the Rust one: it writes a final ``ς``, drops unassigned code
+points (we keep them: they become ``[UNK]``), and treats U+2B820-U+2B91F as CJK. The one
+difference left is the Unicode version: the Rust library classifies characters with tables
+of Unicode 8.0, Python's ``unicodedata`` with a newer one, so about 550 marks and
+punctuation characters added since 2015 (historic scripts, mostly) are treated differently.
 """
 from __future__ import annotations
 
@@ -42,7 +47,7 @@ import numpy as np
 
 from .checks import check_instance, check_int, check_str
 
-__all__ = ["WordPiece", "Encoding", "clean_text", "normalize", "pre_tokenize", "wordpiece"]
+__all__ = ["WordPiece", "Encoding", "clean_text", "normalize", "pre_tokenize", "wordpiece", "truncate"]
 
 # CJK ideographs (the blocks BERT treats as one word per character; not kana or hangul)
 _CJK = ((0x4E00, 0x9FFF), (0x3400, 0x4DBF), (0x20000, 0x2A6DF), (0x2A700, 0x2B73F),
@@ -51,10 +56,6 @@ _CJK = ((0x4E00, 0x9FFF), (0x3400, 0x4DBF), (0x20000, 0x2A6DF), (0x2A700, 0x2B73
 
 def _is_cjk(cp: int) -> bool:
     return any(lo <= cp <= hi for lo, hi in _CJK)
-
-
-def _is_whitespace(ch: str) -> bool:
-    return ch in " \t\n\r" or ch.isspace() or unicodedata.category(ch) == "Zs"
 
 
 def _is_control(ch: str) -> bool:
@@ -68,7 +69,9 @@ def _is_punctuation(ch: str) -> bool:
 
 
 class _Table(dict):
-    """A ``str.translate`` table filled in lazily: ``rule(char)`` -> replacement, cached."""
+    """A ``str.translate`` table filled in lazily: ``rule(char)`` -> replacement. Each rule
+    looks at one character alone, so it runs once per distinct character, and
+    ``text.translate(table)`` then applies it to a whole text at the speed of C."""
 
     def __init__(self, rule):
         super().__init__()
@@ -82,13 +85,12 @@ class _Table(dict):
 def _clean_rule(ch: str, chinese_chars: bool) -> str:
     if ch in "\x00\ufffd" or _is_control(ch):
         return ""
-    if _is_whitespace(ch):
+    if ch.isspace():                       # Unicode White_Space: tab, newline, every Zs, ...
         return " "
     return f" {ch} " if chinese_chars and _is_cjk(ord(ch)) else ch
 
 
-_CLEAN = {True: _Table(lambda ch: _clean_rule(ch, True)),
-          False: _Table(lambda ch: _clean_rule(ch, False))}
+_CLEAN = {cjk: _Table(lambda ch, cjk=cjk: _clean_rule(ch, cjk)) for cjk in (True, False)}
 _NO_MARKS = _Table(lambda ch: "" if unicodedata.category(ch) == "Mn" else ch)
 _PUNCT = _Table(lambda ch: f" {ch} " if _is_punctuation(ch) else ch)
 
@@ -131,6 +133,22 @@ def wordpiece(word: str, vocab, unk: str = "[UNK]", max_chars: int = 100,
         pieces.append(piece)
         start = end
     return pieces
+
+
+def truncate(a: list, b: list | None, room: int) -> tuple[list, list | None]:
+    """Cut ``a`` (and ``b``) to ``room`` pieces in all, as Hugging Face's ``longest_first``:
+    a pair that does not fit keeps its shorter part (the first, if equally long) up to half
+    the room, and the longer part fills the rest."""
+    if b is None:
+        return a[:room], None
+    if len(a) + len(b) > room:
+        if len(a) <= len(b):
+            a = a[:room // 2]
+            b = b[:room - len(a)]
+        else:
+            b = b[:room // 2]
+            a = a[:room - len(b)]
+    return a, b
 
 
 @dataclass(frozen=True)
@@ -184,10 +202,8 @@ class WordPiece:
             if tok not in self.vocab:
                 raise ValueError(f"{name} token {tok!r} is not in the vocabulary")
             self.special[name] = tok
-        self.unk, self.cls, self.sep, self.pad, self.mask = (self.special[k] for k in
-                                                             ("unk", "cls", "sep", "pad", "mask"))
-        self.unk_id, self.cls_id, self.sep_id, self.pad_id, self.mask_id = (
-            self.vocab[t] for t in (self.unk, self.cls, self.sep, self.pad, self.mask))
+        self.unk, self.cls, self.sep, self.pad, self.mask = self.special.values()
+        self.unk_id, self.cls_id, self.sep_id, self.pad_id, self.mask_id = map(self.vocab.get, self.special.values())
         longest_first = sorted(set(self.special.values()), key=len, reverse=True)
         self._special_re = re.compile("(" + "|".join(map(re.escape, longest_first)) + ")")
         self._cache: dict[str, list[str]] = {}
@@ -208,9 +224,8 @@ class WordPiece:
         folder = Path(path)
         if not (folder / "vocab.txt").is_file():
             raise FileNotFoundError(f"path {str(folder)!r} has no vocab.txt (a WordPiece vocabulary)")
-        vocab = (folder / "vocab.txt").read_text(encoding="utf-8").split("\n")
-        if vocab and vocab[-1] == "":
-            vocab.pop()
+        vocab = [t.rstrip("\r") for t in (folder / "vocab.txt").read_text(encoding="utf-8").split("\n")]
+        vocab = vocab[:-1] if vocab and vocab[-1] == "" else vocab
         conf = {}
         if (folder / "tokenizer_config.json").is_file():
             conf = json.loads((folder / "tokenizer_config.json").read_text(encoding="utf-8"))
@@ -261,11 +276,13 @@ class WordPiece:
     # -- ids -----------------------------------------------------------------------------
     def convert_tokens_to_ids(self, tokens) -> list[int]:
         """Ids of pieces; a piece not in the vocabulary gets the ``[UNK]`` id."""
-        if isinstance(tokens, str):
-            tokens = [tokens]
-        check_instance(tokens, "tokens", (list, tuple), "a str or a list of str")
+        tokens = [tokens] if isinstance(tokens, str) else check_instance(tokens, "tokens", (list, tuple),
+                                                                          "a str or a list of str")
         for i, t in enumerate(tokens):
             check_str(t, f"tokens[{i}]")
+        return self._ids(tokens)
+
+    def _ids(self, tokens: list[str]) -> list[int]:
         return [self.vocab.get(t, self.unk_id) for t in tokens]
 
     def _check_ids(self, ids, name: str = "ids") -> list[int]:
@@ -283,44 +300,30 @@ class WordPiece:
     def convert_ids_to_tokens(self, ids) -> list[str]:
         return [self.id_to_token[i] for i in self._check_ids(ids)]
 
-    def _pieces_with_specials(self, a: list[str], b: list[str] | None, max_length: int | None):
-        """``[CLS] a [SEP] (b [SEP])`` and the segment of each piece, cut to ``max_length``
-        pieces: a pair that does not fit keeps its shorter part (the first, if equally long)
-        up to half the room, and the longer part fills the rest."""
+    def _row(self, text: str, pair: str | None, max_length: int | None, specials: bool = True):
+        """The pieces of ``[CLS] text [SEP] (pair [SEP])`` (without the specials if not
+        ``specials``), cut to ``max_length`` pieces, and the segment of each piece."""
+        a, b = self.tokenize(text), None if pair is None else self.tokenize(pair)
+        n_special = 0 if not specials else 2 if b is None else 3
         if max_length is not None:
-            room = max_length - (2 if b is None else 3)
-            if b is None:
-                a = a[:room]
-            elif len(a) + len(b) > room:
-                if len(a) <= len(b):
-                    a = a[:room // 2]
-                    b = b[:room - len(a)]
-                else:
-                    b = b[:room // 2]
-                    a = a[:room - len(b)]
+            a, b = truncate(a, b, max_length - n_special)
+        if not specials:
+            return a + (b or []), [0] * len(a) + [1] * len(b or [])
         pieces = [self.cls, *a, self.sep] + ([] if b is None else [*b, self.sep])
-        types = [0] * (len(a) + 2) + ([] if b is None else [1] * (len(b) + 1))
-        return pieces, types
-
-    def _check_max_length(self, max_length, pair: bool) -> int | None:
-        return None if max_length is None else check_int(max_length, "max_length", min=3 if pair else 2)
+        return pieces, [0] * (len(a) + 2) + ([] if b is None else [1] * (len(b) + 1))
 
     def encode(self, text: str, pair: str | None = None, add_special_tokens: bool = True,
                max_length: int | None = None) -> list[int]:
-        """Ids of ``[CLS] text [SEP]`` (and ``pair [SEP]``), truncated to ``max_length``
-        pieces as Hugging Face's ``truncation=True`` does (the longer part shortened first)."""
+        """Ids of ``[CLS] text [SEP]`` (and ``pair [SEP]``), cut to ``max_length`` pieces
+        as Hugging Face's ``truncation=True`` does (see :func:`truncate`). An empty ``pair``
+        is an empty second segment, as in Hugging Face's batch call."""
         check_str(text, "text")
         if pair is not None:
             check_str(pair, "pair")
-        if not add_special_tokens:
-            pieces = self.tokenize(text) + ([] if pair is None else self.tokenize(pair))
-            if max_length is not None:
-                pieces = pieces[:check_int(max_length, "max_length", min=1)]
-            return self.convert_tokens_to_ids(pieces)
-        max_length = self._check_max_length(max_length, pair is not None)
-        pieces, _ = self._pieces_with_specials(self.tokenize(text), None if pair is None else
-                                               self.tokenize(pair), max_length)
-        return self.convert_tokens_to_ids(pieces)
+        least = 0 if not add_special_tokens else 2 if pair is None else 3
+        if max_length is not None:
+            check_int(max_length, "max_length", min=max(least, 1))
+        return self._ids(self._row(text, pair, max_length, bool(add_special_tokens))[0])
 
     def batch(self, texts: list[str] | str, pairs=None, max_length: int | None = 512,
               pad_to: int | None = None) -> Encoding:
@@ -331,25 +334,22 @@ class WordPiece:
             pairs = _check_texts(pairs, "pairs")
             if len(pairs) != len(texts):
                 raise ValueError(f"pairs must hold one sentence per text: {len(texts)} texts, {len(pairs)} pairs")
-        max_length = self._check_max_length(max_length, pairs is not None)
-        rows = [self._pieces_with_specials(self.tokenize(t), None if pairs is None else
-                                           self.tokenize(pairs[i]), max_length)
-                for i, t in enumerate(texts)]
-        longest = max(len(p) for p, _ in rows)
-        width = longest
+        if max_length is not None:
+            check_int(max_length, "max_length", min=2 if pairs is None else 3)
+        rows = [self._row(t, None if pairs is None else pairs[i], max_length) for i, t in enumerate(texts)]
+        lengths = np.array([len(p) for p, _ in rows])
+        longest = width = int(lengths.max())
         if pad_to is not None:
             width = check_int(pad_to, "pad_to", min=1)
             if width < longest:
                 raise ValueError(f"pad_to must be at least the longest row ({longest} pieces), got {width}; "
                                  f"raise pad_to or set max_length <= pad_to")
+        real = np.arange(width) < lengths[:, None]                # (B, T) True at real pieces
         ids = np.full((len(rows), width), self.pad_id, dtype=np.int64)
-        mask = np.zeros((len(rows), width), dtype=np.int64)
+        ids[real] = self._ids([t for p, _ in rows for t in p])
         types = np.zeros((len(rows), width), dtype=np.int64)
-        for r, (pieces, segs) in enumerate(rows):
-            ids[r, :len(pieces)] = self.convert_tokens_to_ids(pieces)
-            mask[r, :len(pieces)] = 1
-            types[r, :len(pieces)] = segs
-        return Encoding(ids, mask, types, [p for p, _ in rows])
+        types[real] = [s for _, segs in rows for s in segs]
+        return Encoding(ids, real.astype(np.int64), types, [p for p, _ in rows])
 
     def decode(self, ids, skip_special_tokens: bool = True) -> str:
         """Best-effort text of ``ids``: pieces joined by spaces, ``##`` pieces glued to the
