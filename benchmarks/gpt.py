@@ -30,7 +30,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
 
 from lmlab import corpus, vocab as vocab_mod                                 # noqa: E402
 from lmlab.gpt import GPT, GPTConfig, GPTLanguageModel                       # noqa: E402
-from lmlab.gpt_load import convert_gpt2_tensors                              # noqa: E402
+from lmlab.gpt.load import convert_gpt2_tensors                              # noqa: E402
 from lmlab.lm import evaluate                                                # noqa: E402
 from lmlab.train import (PrintProgress, TrainConfig, load_tensors, text_batches,  # noqa: E402
                          train)

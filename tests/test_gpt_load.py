@@ -5,7 +5,7 @@ import pytest
 import torch
 from safetensors.torch import load_file, save_file
 
-from lmlab.gpt_load import load_gpt2
+from lmlab.gpt.load import load_gpt2
 
 transformers = pytest.importorskip("transformers")
 

@@ -139,7 +139,7 @@ def test_losses_equal_transformers_gpt2_over_training_steps():
     """Same configuration, same initial weights, same batches, same optimizer: our GPT's
     training losses equal GPT2LMHeadModel's (benchmarks/gpt.py runs 20 steps)."""
     transformers = pytest.importorskip("transformers")
-    from lmlab.gpt_load import convert_gpt2_tensors
+    from lmlab.gpt.load import convert_gpt2_tensors
     from lmlab.train import load_tensors
     torch.manual_seed(0)
     hf_cfg = transformers.GPT2Config(vocab_size=9, n_positions=16, n_embd=32, n_layer=2, n_head=2,

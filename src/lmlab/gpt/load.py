@@ -14,8 +14,9 @@ from pathlib import Path
 
 import torch
 
-from .device import resolve_device
-from .gpt import GPT, GPTConfig
+from ..device import resolve_device
+from .config import GPTConfig
+from .model import GPT
 
 __all__ = ["load_gpt2", "gpt2_config", "convert_gpt2_tensors"]
 
@@ -77,7 +78,7 @@ def load_gpt2(path: str | Path, config: dict | None = None, device: str | torch.
     lies next to the file). A missing, unexpected or mis-shaped tensor is an error that
     names it."""
     from safetensors.torch import load_file
-    from .train import load_tensors
+    from ..train import load_tensors
     p = Path(path)
     if p.is_dir():
         file = p / "model.safetensors"

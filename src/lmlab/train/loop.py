@@ -1,49 +1,26 @@
-"""One trainer for every trainable model in the book (after minGPT's ``trainer.py``).
-
-:func:`train` knows nothing about the model: it draws batches with a function
-``get_batch(split, generator)``, turns a batch into a scalar loss with
-``loss_fn(model, batch)`` (default ``model(*batch)``, returning the loss or
-``(logits, loss)``), and takes optimizer steps:
-
-- AdamW (decoupled weight decay on matrices only), or Muon for the hidden matrices
-  (``optimizer='muon'``: the update of each weight matrix orthogonalised by a Newton-Schulz
-  iteration; AdamW keeps the embeddings, the head, biases and norms),
-- a learning rate that rises linearly for ``warmup_steps`` then follows a cosine down to
-  ``min_lr`` (over ``steps``, or over ``max_seconds`` of training when a time budget is set),
-- gradients clipped to a global norm ``grad_clip``,
-- the held-out loss every ``eval_every`` steps (the same ``eval_batches`` batches each time),
-- callbacks ``callback(step, metrics)`` (return True to stop), e.g. :class:`PrintProgress`,
-- optional bfloat16 autocast and ``torch.compile``, resolved to what the machine supports
-  and reported in the result,
-- a time budget ``max_seconds`` measured in wall seconds, or (``clock='cpu'``) in the
-  process's CPU seconds divided by the torch threads: on a machine shared with other work
-  that is the wall time the same run would take with the cores to itself.
-
-A fixed seed gives identical losses on a rerun (same machine, same threads). Checkpoints are
-safetensors files (never pickle) whose metadata holds the model's configuration:
-:func:`save_checkpoint`, :func:`load_checkpoint`, :func:`read_checkpoint`.
-"""
+"""The training loop: :class:`TrainConfig` (how to train), :class:`TrainResult` (what a run
+did), the warm-up + cosine learning rate (:func:`lr_at`), random text windows as batches
+(:func:`text_batches`), the held-out loss (:func:`evaluate_loss`), progress callbacks and
+:func:`train`, which knows nothing about the model."""
 from __future__ import annotations
 
-import json
 import math
 import shutil
 import time
 import warnings
 from collections.abc import Callable, Sequence
-from dataclasses import asdict, dataclass, field, is_dataclass
-from pathlib import Path
+from dataclasses import dataclass, field
 from typing import Protocol
 
 import numpy as np
 import torch
 import torch.nn as nn
 
-from .device import resolve_device, resolve_dtype
+from ..device import resolve_device, resolve_dtype
+from .optim import _optimizers
 
 __all__ = ["TrainConfig", "TrainResult", "Callback", "PrintProgress", "train", "lr_at",
-           "text_batches", "evaluate_loss", "Muon", "save_checkpoint", "load_checkpoint",
-           "read_checkpoint", "load_tensors"]
+           "text_batches", "evaluate_loss"]
 
 
 @dataclass(frozen=True)
@@ -260,71 +237,6 @@ def evaluate_loss(model: nn.Module, get_batch: Callable, n_batches: int = 20, se
     return total / n_batches
 
 
-class Muon(torch.optim.Optimizer):
-    """Muon (Jordan et al. 2024) for 2-D weight matrices: SGD with Nesterov momentum whose
-    update is replaced by the nearest semi-orthogonal matrix (5 Newton-Schulz steps), scaled
-    by ``sqrt(max(1, rows / cols))``."""
-
-    def __init__(self, params, lr: float = 0.02, momentum: float = 0.95, weight_decay: float = 0.0):
-        super().__init__(params, dict(lr=lr, momentum=momentum, weight_decay=weight_decay))
-
-    @staticmethod
-    def orthogonalize(g: torch.Tensor, steps: int = 5) -> torch.Tensor:
-        a, b, c = 3.4445, -4.7750, 2.0315
-        x = g.float()
-        tall = x.shape[0] > x.shape[1]
-        if tall:
-            x = x.T
-        x = x / (x.norm() + 1e-7)
-        for _ in range(steps):
-            s = x @ x.T
-            x = a * x + (b * s + c * s @ s) @ x
-        return x.T if tall else x
-
-    @torch.no_grad()
-    def step(self, closure=None):
-        for group in self.param_groups:
-            for p in group["params"]:
-                if p.grad is None:
-                    continue
-                state = self.state[p]
-                if "buf" not in state:
-                    state["buf"] = torch.zeros_like(p.grad)
-                buf = state["buf"]
-                buf.mul_(group["momentum"]).add_(p.grad)
-                g = p.grad.add(buf, alpha=group["momentum"])
-                u = self.orthogonalize(g) * max(1.0, p.shape[0] / p.shape[1]) ** 0.5
-                if group["weight_decay"]:
-                    p.mul_(1 - group["lr"] * group["weight_decay"])
-                p.add_(u.to(p.dtype), alpha=-group["lr"])
-
-
-def _optimizers(model: nn.Module, config: TrainConfig, fused: bool) -> list[torch.optim.Optimizer]:
-    decay, no_decay, hidden = [], [], []
-    embed_ids = {id(m.weight) for m in model.modules() if isinstance(m, nn.Embedding)}
-    for name, p in model.named_parameters():
-        if not p.requires_grad:
-            continue
-        if p.dim() < 2:
-            no_decay.append(p)
-        elif (config.optimizer == "muon" and p.dim() == 2 and id(p) not in embed_ids
-              and "head" not in name):
-            hidden.append(p)
-        else:
-            decay.append(p)
-    groups = [{"params": decay, "weight_decay": config.weight_decay},
-              {"params": no_decay, "weight_decay": 0.0}]
-    groups = [g for g in groups if g["params"]]
-    kw = {"fused": True} if fused else {}
-    opts = [torch.optim.AdamW(groups, lr=config.lr, betas=tuple(config.betas), **kw)]
-    if hidden:
-        opts.append(Muon(hidden, lr=config.muon_lr, momentum=config.muon_momentum))
-    for o in opts:
-        for g in o.param_groups:
-            g["peak_lr"] = g["lr"]
-    return opts
-
-
 def _compile_ok(device: torch.device) -> bool:
     return device.type == "cuda" or shutil.which("g++") is not None or shutil.which("c++") is not None
 
@@ -462,105 +374,3 @@ def train(model: nn.Module, get_batch: Callable[[str, torch.Generator], tuple],
     emit(res.steps, end)
     model.eval()
     return res
-
-
-# ---- checkpoints ------------------------------------------------------------------------
-
-def _config_json(config: object) -> tuple[str, str]:
-    if config is None:
-        return "", ""
-    if not is_dataclass(config):
-        raise TypeError(f"config must be a dataclass instance (the model's configuration), "
-                        f"got {type(config).__name__}")
-    return type(config).__name__, json.dumps(asdict(config), sort_keys=True)
-
-
-def save_checkpoint(path: str | Path, model: nn.Module, config: object = None,
-                    metadata: dict[str, str] | None = None, dtype: torch.dtype | None = None) -> Path:
-    """Save ``model``'s weights to a safetensors file, with its configuration (``config``,
-    default ``model.config``) as JSON in the metadata. ``dtype`` casts floating-point
-    tensors (e.g. ``torch.bfloat16`` halves the file). Tensors that share memory (tied
-    weights) are stored once."""
-    from safetensors.torch import save_file
-    if not isinstance(model, nn.Module):
-        raise TypeError(f"model must be a torch.nn.Module, got {type(model).__name__}")
-    config = getattr(model, "config", None) if config is None else config
-    cls, cfg = _config_json(config)
-    meta = {"format": "lmlab", "config_class": cls, "config": cfg}
-    for k, v in (metadata or {}).items():
-        if not isinstance(k, str) or not isinstance(v, str):
-            raise TypeError("metadata must map str to str")
-        meta[k] = v
-    tensors, seen = {}, set()
-    for k, t in model.state_dict().items():
-        if t.data_ptr() in seen and t.numel():
-            continue
-        seen.add(t.data_ptr())
-        t = t.detach().cpu()
-        if dtype is not None and t.is_floating_point():
-            t = t.to(dtype)
-        tensors[k] = t.contiguous().clone()
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    save_file(tensors, str(path), metadata=meta)
-    return path
-
-
-def read_checkpoint(path: str | Path) -> tuple[dict[str, torch.Tensor], str, dict[str, str]]:
-    """``(tensors, config_json, metadata)`` of a checkpoint written by :func:`save_checkpoint`."""
-    from safetensors import safe_open
-    p = Path(path)
-    if not p.is_file():
-        raise ValueError(f"checkpoint {str(p)!r} is not a file")
-    with safe_open(str(p), framework="pt") as f:
-        meta = dict(f.metadata() or {})
-        tensors = {k: f.get_tensor(k) for k in f.keys()}
-    return tensors, meta.get("config", ""), meta
-
-
-def load_checkpoint(path: str | Path, model: nn.Module, config: object = None) -> dict[str, str]:
-    """Load a checkpoint into ``model`` (weights cast to the model's dtype) after checking
-    that it was saved from the same configuration (``config``, default ``model.config``);
-    a different one is an error naming the fields that differ. Returns the metadata."""
-    tensors, saved, meta = read_checkpoint(path)
-    config = getattr(model, "config", None) if config is None else config
-    cls, cfg = _config_json(config)
-    if cfg and saved and cfg != saved:
-        a, b = json.loads(saved), json.loads(cfg)
-        diff = [f"{k}: checkpoint {a.get(k)!r} vs model {b.get(k)!r}"
-                for k in sorted(set(a) | set(b)) if a.get(k) != b.get(k)]
-        raise ValueError(f"checkpoint {str(path)!r} was saved from a different configuration "
-                         f"({meta.get('config_class')}): " + "; ".join(diff))
-    load_tensors(model, tensors, str(path))
-    return meta
-
-
-def load_tensors(model: nn.Module, tensors: dict[str, torch.Tensor], source: str = "tensors") -> None:
-    """Copy ``tensors`` into ``model``'s state (cast to its dtypes), naming every missing,
-    unexpected or mis-shaped tensor in the error. A tensor tied to another one (same memory)
-    may be absent."""
-    own = model.state_dict()
-    first: dict[int, str] = {}
-    alias = {}
-    for k, t in own.items():
-        if t.numel() and t.data_ptr() in first:
-            alias[k] = first[t.data_ptr()]
-        else:
-            first[t.data_ptr()] = k
-    missing = sorted(k for k in own if k not in tensors and not (k in alias and alias[k] in tensors))
-    extra = sorted(set(tensors) - set(own))
-    shapes = [f"{k}: file {tuple(tensors[k].shape)} vs model {tuple(own[k].shape)}"
-              for k in sorted(set(own) & set(tensors)) if tuple(tensors[k].shape) != tuple(own[k].shape)]
-    problems = []
-    if missing:
-        problems.append(f"missing tensors {missing}")
-    if extra:
-        problems.append(f"unexpected tensors {extra}")
-    if shapes:
-        problems.append(f"mis-shaped tensors [{'; '.join(shapes)}]")
-    if problems:
-        raise ValueError(f"{source} does not match the model: " + "; ".join(problems))
-    with torch.no_grad():
-        for k, p in own.items():
-            if k in tensors:
-                p.copy_(tensors[k].to(p.dtype))
