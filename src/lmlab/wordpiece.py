@@ -224,7 +224,7 @@ class WordPiece:
         folder = Path(path)
         if not (folder / "vocab.txt").is_file():
             raise FileNotFoundError(f"path {str(folder)!r} has no vocab.txt (a WordPiece vocabulary)")
-        vocab = [t.rstrip("\r") for t in (folder / "vocab.txt").read_text(encoding="utf-8").split("\n")]
+        vocab = (folder / "vocab.txt").read_text(encoding="utf-8").split("\n")   # \r\n read as \n
         vocab = vocab[:-1] if vocab and vocab[-1] == "" else vocab
         conf = {}
         if (folder / "tokenizer_config.json").is_file():
