@@ -193,8 +193,9 @@ class WordPiece:
         if len(self.vocab) != len(vocab):
             raise ValueError("vocab holds a piece twice")
         self.id_to_token = list(vocab)
-        self.lowercase, self.strip_accents, self.chinese_chars = bool(lowercase), strip_accents, bool(chinese_chars)
-        check_instance(strip_accents, "strip_accents", (bool, type(None)), "True, False or None")
+        self.lowercase = check_instance(lowercase, "lowercase", bool, "True or False")
+        self.strip_accents = check_instance(strip_accents, "strip_accents", (bool, type(None)), "True, False or None")
+        self.chinese_chars = check_instance(chinese_chars, "chinese_chars", bool, "True or False")
         self.max_chars_per_word = check_int(max_chars_per_word, "max_chars_per_word", min=1)
         self.special = {}
         for name, tok in (("unk", unk), ("cls", cls), ("sep", sep), ("pad", pad), ("mask", mask)):
