@@ -191,7 +191,9 @@ class WordPiece:
             raise ValueError("vocab must be a non-empty list of str")
         self.vocab: dict[str, int] = {t: i for i, t in enumerate(vocab)}
         if len(self.vocab) != len(vocab):
-            raise ValueError("vocab holds a piece twice")
+            seen = set()
+            twice = next(t for t in vocab if t in seen or seen.add(t))
+            raise ValueError(f"vocab must hold each piece once, {twice!r} comes twice")
         self.id_to_token = list(vocab)
         self.lowercase = check_instance(lowercase, "lowercase", bool, "True or False")
         self.strip_accents = check_instance(strip_accents, "strip_accents", (bool, type(None)), "True, False or None")
