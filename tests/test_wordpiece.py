@@ -286,5 +286,11 @@ def test_bad_input_is_named(ours, tmp_path):
         WordPiece(["[PAD]", "[CLS]"], unk="<unk>")
     with pytest.raises(ValueError, match="vocab as a dict must map pieces to the ids 0"):
         WordPiece({"a": 0, "b": 5})
+    with pytest.raises(ValueError, match="vocab must hold each piece once, 'a' comes twice"):
+        WordPiece(["[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]", "a", "b", "a"])
+    with pytest.raises(TypeError, match="strip_accents must be True, False or None"):
+        WordPiece(["[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]"], strip_accents="yes")
+    with pytest.raises(TypeError, match="tokens must be a str or a list of str"):
+        ours.convert_tokens_to_ids(None)
     with pytest.raises(TypeError, match="max_chars_per_word must be an integer"):
         WordPiece(["[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]"], max_chars_per_word=2.5)

@@ -191,10 +191,13 @@ class WordPiece:
             raise ValueError("vocab must be a non-empty list of str")
         self.vocab: dict[str, int] = {t: i for i, t in enumerate(vocab)}
         if len(self.vocab) != len(vocab):
-            raise ValueError("vocab holds a piece twice")
+            seen = set()
+            twice = next(t for t in vocab if t in seen or seen.add(t))
+            raise ValueError(f"vocab must hold each piece once, {twice!r} comes twice")
         self.id_to_token = list(vocab)
-        self.lowercase, self.strip_accents, self.chinese_chars = bool(lowercase), strip_accents, bool(chinese_chars)
-        check_instance(strip_accents, "strip_accents", (bool, type(None)), "True, False or None")
+        self.lowercase = check_instance(lowercase, "lowercase", bool, "True or False")
+        self.strip_accents = check_instance(strip_accents, "strip_accents", (bool, type(None)), "True, False or None")
+        self.chinese_chars = check_instance(chinese_chars, "chinese_chars", bool, "True or False")
         self.max_chars_per_word = check_int(max_chars_per_word, "max_chars_per_word", min=1)
         self.special = {}
         for name, tok in (("unk", unk), ("cls", cls), ("sep", sep), ("pad", pad), ("mask", mask)):
@@ -224,7 +227,7 @@ class WordPiece:
         folder = Path(path)
         if not (folder / "vocab.txt").is_file():
             raise FileNotFoundError(f"path {str(folder)!r} has no vocab.txt (a WordPiece vocabulary)")
-        vocab = [t.rstrip("\r") for t in (folder / "vocab.txt").read_text(encoding="utf-8").split("\n")]
+        vocab = (folder / "vocab.txt").read_text(encoding="utf-8").split("\n")   # \r\n read as \n
         vocab = vocab[:-1] if vocab and vocab[-1] == "" else vocab
         conf = {}
         if (folder / "tokenizer_config.json").is_file():
