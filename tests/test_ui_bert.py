@@ -40,3 +40,16 @@ def test_widget_checks_arguments(model):
         fill_in_explorer(model, top_k=0)
     with pytest.raises(TypeError, match="fill_in"):
         fill_in_explorer(object())
+
+
+def test_attention_explorer_takes_a_pretrained_bert():
+    from lmlab.bert import BertEncoder
+    from lmlab.ui.attention import attention_explorer
+    enc = BertEncoder.minilm()
+    box = attention_explorer(enc, "The crane lifted the beam.", layer=1, head=3)
+    assert box.state["tokens"] == ["[CLS]", "the", "crane", "lifted", "the", "beam", ".", "[SEP]"]
+    assert box.state["maps"].shape == (6, 12, 8, 8)
+    box.controls["text"].value = "Zürich, 1999!"                 # any text: WordPiece takes it
+    assert box.state["tokens"][:3] == ["[CLS]", "zurich", ","]
+    import numpy as np
+    np.testing.assert_allclose(np.asarray(box.figure.data[0].z), box.state["maps"][1, 3], atol=1e-6)

