@@ -27,8 +27,8 @@ import torch                                           # noqa: E402
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
 
 from lmlab import corpus                               # noqa: E402
-from lmlab.bert import (BertConfig, BertLanguageModel, MaskConfig, load_minilm,  # noqa: E402
-                        minilm_path, mlm_batches, mlm_vocab)
+from lmlab.bert import (BertConfig, BertLanguageModel, MaskConfig, blank_nats,  # noqa: E402
+                        blank_spots, load_minilm, minilm_path, mlm_batches, mlm_vocab)
 from lmlab.train import PrintProgress, TrainConfig, evaluate_loss, train   # noqa: E402
 
 
@@ -103,6 +103,12 @@ def tiny(args):
     print(f"  {res.summary()}")
     print(f"  held-out masked-token loss (50 batches of {args.batch_size}): {val:.4f} nats; guessing by "
           f"word frequency alone (unigram entropy of the training words): {unigram:.4f} nats")
+    spots = blank_spots(va, 400, seed=0)
+    blanks = {"both sides": blank_nats(lm, va, spots), "left only": blank_nats(lm, va, spots, right=0),
+              "shuffled context": blank_nats(lm, va, spots, shuffle=True)}
+    uni_spots = float(-np.log(p[va[spots]].clip(1e-12)).mean())
+    print("  400 held-out blanks ([MASK] only, 30 words each side): " + ", ".join(
+        f"{k} {v:.4f}" for k, v in blanks.items()) + f"; word frequencies {uni_spots:.4f} nats")
     for s in ("to be or not to [MASK] .", "my [MASK] , i am glad to see you .", "good [MASK] , my lord .",
               "i pray you , [MASK] me ."):
         print(f"  {s:40s} " + ", ".join(f"{w} {q:.3f}" for w, q in lm.fill_in(s, 5)[0]))
@@ -114,6 +120,8 @@ def tiny(args):
             "val_losses": json.dumps([round(x, 5) for x in res.val_losses]),
             "val_steps": json.dumps(res.val_steps), "heldout_loss": f"{val:.4f}",
             "unigram_entropy": f"{unigram:.4f}", "min_count": str(args.min_count),
+            "blank_nats": json.dumps({k: round(v, 4) for k, v in blanks.items()}),
+            "blank_unigram_nats": f"{uni_spots:.4f}",
             "tokens_per_s": f"{res.tokens_per_second:.0f}", "tokens": str(res.tokens),
             "steps": str(res.steps), "threads": str(torch.get_num_threads()), "clock": tcfg.clock,
             "precision": res.precision, "load_start": load_start, "load_end": load_end,

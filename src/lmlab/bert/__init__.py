@@ -19,11 +19,13 @@ from .config import BertConfig, param_count
 from .embed import (BertEncoder, analogy, attention_maps, cosine_matrix, hidden_states, layer_cosines, mean_pool,
                     sentence_embeddings, word_vectors)
 from .load import HF_NAMES, convert_bert_tensors, load_bert, load_minilm, minilm_path
-from .mlm import SPECIALS, BertLanguageModel, MaskConfig, mask_tokens, mlm_batches, mlm_vocab
+from .mlm import (SPECIALS, BertLanguageModel, MaskConfig, blank_nats, blank_spots, mask_tokens,
+                  mlm_batches, mlm_vocab)
 from .model import Bert, BertMLM, BertOutput
 
 __all__ = ["BertConfig", "param_count", "Bert", "BertMLM", "BertOutput", "HF_NAMES",
            "convert_bert_tensors", "load_bert", "load_minilm", "minilm_path", "SPECIALS",
            "MaskConfig", "mask_tokens", "mlm_vocab", "mlm_batches", "BertLanguageModel",
+           "blank_spots", "blank_nats",
            "BertEncoder", "mean_pool", "sentence_embeddings", "hidden_states", "word_vectors", "layer_cosines",
            "attention_maps", "cosine_matrix", "analogy"]

@@ -29,7 +29,8 @@ from ..vocab import Vocab, word_vocab
 from .config import BertConfig
 from .model import BertMLM
 
-__all__ = ["SPECIALS", "MaskConfig", "mask_tokens", "mlm_vocab", "mlm_batches", "BertLanguageModel"]
+__all__ = ["SPECIALS", "MaskConfig", "mask_tokens", "mlm_vocab", "mlm_batches", "BertLanguageModel",
+           "blank_spots", "blank_nats"]
 
 #: The special symbols of a BERT vocabulary (ids 0..3 of :func:`mlm_vocab`).
 SPECIALS = ("[PAD]", "[CLS]", "[SEP]", "[MASK]")
@@ -265,3 +266,40 @@ class BertLanguageModel(LanguageModel):
         model = BertMLM(BertConfig.from_json(config))
         load_tensors(model, tensors, str(path))
         return cls(model, Vocab(v["symbols"], kind=v["kind"], unk=v["unk"]), device=device)
+
+
+def blank_spots(ids: object, n: int = 400, left: int = 30, right: int = 30, seed: int = 0) -> np.ndarray:
+    """``n`` distinct positions of ``ids`` (drawn with ``seed``) that have ``left`` tokens
+    before them and ``right`` after them."""
+    ids = np.asarray(ids)
+    n, left, right = (check_int(n, "n", min=1), check_int(left, "left", min=0),
+                      check_int(right, "right", min=0))
+    room = len(ids) - left - right
+    if room < n:
+        raise ValueError(f"ids has {len(ids)} tokens: too few for {n} blanks with {left} + {right} "
+                         "tokens of context")
+    return np.sort(np.random.default_rng(seed).choice(np.arange(left, len(ids) - right), size=n, replace=False))
+
+
+def blank_nats(model: BertLanguageModel, ids: object, spots: object, left: int = 30, right: int = 30,
+               shuffle: bool = False, seed: int = 0) -> float:
+    """Mean cross-entropy (nats) of the true token at each position of ``spots`` in ``ids``,
+    replaced by ``[MASK]`` and read with ``left`` tokens before and ``right`` after it. With
+    ``shuffle`` the context tokens are shuffled (the blank stays in place): a model that
+    ignored word order would score the same."""
+    if not isinstance(model, BertLanguageModel):
+        raise TypeError(f"model must be a BertLanguageModel, got {type(model).__name__}")
+    ids = model.vocab.check_ids(ids, "ids")
+    spots = np.asarray(spots, dtype=np.int64)
+    if spots.ndim != 1 or not len(spots) or spots.min() < left or spots.max() >= len(ids) - right:
+        raise ValueError(f"spots must be positions with {left} tokens before and {right} after them")
+    rng = np.random.default_rng(seed)
+    m = model.special[MASK]
+    rows = []
+    for i in spots:
+        ctx = np.concatenate([ids[i - left:i], ids[i + 1:i + 1 + right]])
+        if shuffle:
+            rng.shuffle(ctx)
+        rows.append(np.concatenate([ctx[:left], [m], ctx[left:]]))
+    lps = model.masked_log_probs(rows, [np.array([left])] * len(rows))
+    return float(-np.mean([lp[0, ids[i]] for lp, i in zip(lps, spots)]))
