@@ -22,7 +22,8 @@ def test_similarity_heatmap_labels_and_hover():
     m = np.array([[1, 0.2], [0.2, 1.0]])
     fig = F.similarity_heatmap_figure(m, ["The cat sat on the mat and slept all day long.", "A dog."])
     hm = fig.data[0]
-    assert hm.x[0].startswith("1. The cat") and hm.x[0].endswith("…") and hm.x[1] == "2. A dog."
+    assert hm.y[0].startswith("1. The cat") and hm.y[0].endswith("…") and hm.y[1] == "2. A dog."
+    assert list(hm.x) == ["1", "2"] and hm.zmin == 0
     assert "A dog." in hm.customdata[0][1] and "slept all day long" in hm.customdata[0][1]
     with pytest.raises(ValueError, match="one sentence per row"):
         F.similarity_heatmap_figure(m, ["only one"])

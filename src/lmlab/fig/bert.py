@@ -60,8 +60,10 @@ def layer_similarity_figure(cosines: Mapping[str, Sequence[float]],
 def similarity_heatmap_figure(matrix: object, sentences: Sequence[str],
                               title: str = "Sentence similarity (cosine of embeddings)",
                               height: int = 520) -> go.Figure:
-    """An ``N x N`` similarity matrix as a heatmap. Axis labels are the sentences' numbers
-    and first words (:func:`short_label`); hover gives both sentences in full."""
+    """An ``N x N`` similarity matrix as a heatmap. The rows are labelled by the sentences'
+    numbers and first words (:func:`short_label`), the columns by the numbers alone (they
+    fit a phone); hover gives both sentences in full. The colour scale starts at 0, or at
+    the lowest cosine rounded down to a tenth when one is negative."""
     m = np.asarray(matrix, dtype=np.float64)
     sentences = [str(s) for s in sentences]
     if m.ndim != 2 or m.shape[0] != m.shape[1] or m.shape[0] != len(sentences) or not len(m):
@@ -72,13 +74,14 @@ def similarity_heatmap_figure(matrix: object, sentences: Sequence[str],
     labels = [f"{i + 1}. {html.escape(short_label(s, 16))}" for i, s in enumerate(sentences)]
     full = [html.escape(s) for s in sentences]
     hover = np.array([[f"{full[i]}<br>{full[j]}" for j in range(len(m))] for i in range(len(m))])
+    numbers = [str(i + 1) for i in range(len(m))]
     fig = go.Figure(go.Heatmap(
-        x=labels, y=labels, z=m.astype(np.float32), zmin=-1 if m.min() < 0 else 0, zmax=1,
+        x=numbers, y=labels, z=m.astype(np.float32), zmin=min(0.0, np.floor(m.min() * 10) / 10), zmax=1,
         colorscale="Viridis", customdata=hover, xgap=1, ygap=1,
         hovertemplate="%{customdata}<br>cosine %{z:.3f}<extra></extra>",
         colorbar=dict(title=dict(text="cosine"), thickness=12)))
     fig.update_layout(template=TEMPLATE, height=height,
-                      xaxis=dict(type="category", tickangle=-50, showgrid=False),
+                      xaxis=dict(type="category", tickangle=0, showgrid=False, title="sentence"),
                       yaxis=dict(type="category", autorange="reversed", showgrid=False),
                       margin=dict(l=10, r=10, b=10))
     return set_title(fig, title)
