@@ -103,11 +103,13 @@ def tiny(args):
     print(f"  {res.summary()}")
     print(f"  held-out masked-token loss (50 batches of {args.batch_size}): {val:.4f} nats; guessing by "
           f"word frequency alone (unigram entropy of the training words): {unigram:.4f} nats")
-    spots = blank_spots(va, 400, seed=0)
-    blanks = {"both sides": blank_nats(lm, va, spots), "left only": blank_nats(lm, va, spots, right=0),
-              "shuffled context": blank_nats(lm, va, spots, shuffle=True)}
+    side = (mcfg.max_positions - 3) // 2
+    spots = blank_spots(va, 400, left=side, right=side, seed=0)
+    blanks = {"both sides": blank_nats(lm, va, spots, side, side),
+              "left only": blank_nats(lm, va, spots, side, 0),
+              "shuffled context": blank_nats(lm, va, spots, side, side, shuffle=True)}
     uni_spots = float(-np.log(p[va[spots]].clip(1e-12)).mean())
-    print("  400 held-out blanks ([MASK] only, 30 words each side): " + ", ".join(
+    print(f"  400 held-out blanks ([MASK] only, {side} words each side): " + ", ".join(
         f"{k} {v:.4f}" for k, v in blanks.items()) + f"; word frequencies {uni_spots:.4f} nats")
     for s in ("to be or not to [MASK] .", "my [MASK] , i am glad to see you .", "good [MASK] , my lord .",
               "i pray you , [MASK] me ."):
@@ -142,14 +144,14 @@ def main(argv=None):
     p.add_argument("--clock", default="wall", choices=["wall", "cpu"])
     p.add_argument("--steps", type=int, default=1_000_000)
     p.add_argument("--save", help="save the small BERT here (bf16 safetensors)")
-    p.add_argument("--min-count", type=int, default=5)
+    p.add_argument("--min-count", type=int, default=20)
     p.add_argument("--layers", type=int, default=4)
     p.add_argument("--heads", type=int, default=4)
     p.add_argument("--width", type=int, default=128)
-    p.add_argument("--ctx", type=int, default=64)
-    p.add_argument("--batch-size", type=int, default=64)
-    p.add_argument("--lr", type=float, default=1.5e-3)
-    p.add_argument("--warmup", type=int, default=300)
+    p.add_argument("--ctx", type=int, default=32)
+    p.add_argument("--batch-size", type=int, default=128)
+    p.add_argument("--lr", type=float, default=1e-3)
+    p.add_argument("--warmup", type=int, default=500)
     p.add_argument("--dtype", default="auto")
     p.add_argument("--eval-every", type=int, default=200)
     p.add_argument("--eval-batches", type=int, default=10)
