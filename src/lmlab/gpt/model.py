@@ -114,7 +114,7 @@ class _GeluTanh(torch.autograd.Function):
         # d/dx [x s] = s (1 + (1 - s) x k (1 + 3 a x^2))
         w = x * x
         w.mul_(3 * _GELU_A * _GELU_K).add_(_GELU_K).mul_(x)
-        return w.mul_(1 - s).add_(1).mul_(s).mul_(g)
+        return w.addcmul_(w, s, value=-1).add_(1).mul_(s).mul_(g)       # w (1 - s) + 1, times s g
 
 
 def gelu_tanh(x: torch.Tensor) -> torch.Tensor:
