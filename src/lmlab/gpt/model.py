@@ -93,28 +93,29 @@ class CausalSelfAttention(nn.Module):
 
 _GELU_K = 2.0 * math.sqrt(2.0 / math.pi)      # tanh(z) = 2 sigmoid(2z) - 1
 _GELU_A = 0.044715
+_GELU_K32 = torch.tensor(_GELU_K, dtype=torch.float32)
 
 
 class _GeluTanh(torch.autograd.Function):
     """GPT-2's GELU, ``x / 2 (1 + tanh(sqrt(2/pi) (x + 0.044715 x^3)))``, written as
-    ``x sigmoid(k (x + a x^3))`` with ``k = 2 sqrt(2/pi)`` (the same function: tanh(z) =
+    ``x sigmoid(k x (1 + a x^2))`` with ``k = 2 sqrt(2/pi)`` (the same function: tanh(z) =
     2 sigmoid(2z) - 1). On a CPU torch's sigmoid is several times cheaper than its tanh, so
-    this costs about half of ``F.gelu(x, approximate='tanh')`` forward and backward."""
+    this costs about half of ``F.gelu(x, approximate='tanh')`` forward and backward
+    (float32 tensors only: ``_GELU_K32`` is a float32 scalar)."""
 
     @staticmethod
     def forward(ctx, x):
-        u = x * x
-        s = u.mul_(_GELU_A * _GELU_K).add_(_GELU_K).mul_(x).sigmoid_()   # sigmoid(k (x + a x^3))
-        ctx.save_for_backward(x, s)
+        s = torch.addcmul(_GELU_K32, x, x, value=_GELU_A * _GELU_K).mul_(x).sigmoid_()
+        ctx.save_for_backward(x, s)                  # s = sigmoid(k x (1 + a x^2))
         return x * s
 
     @staticmethod
     def backward(ctx, g):
         x, s = ctx.saved_tensors
-        # d/dx [x s] = s (1 + (1 - s) x k (1 + 3 a x^2))
-        w = x * x
-        w.mul_(3 * _GELU_A * _GELU_K).add_(_GELU_K).mul_(x)
-        return w.addcmul_(w, s, value=-1).add_(1).mul_(s).mul_(g)       # w (1 - s) + 1, times s g
+        # d/dx [x s] = s (1 + w (1 - s)) with w = k x (1 + 3 a x^2)
+        w = torch.addcmul(_GELU_K32, x, x, value=3 * _GELU_A * _GELU_K).mul_(x)
+        w.addcmul_(w, s, value=-1)                   # w (1 - s)
+        return torch.addcmul(s, w, s).mul_(g)
 
 
 def gelu_tanh(x: torch.Tensor) -> torch.Tensor:
