@@ -83,13 +83,15 @@ def equality(args, tr, va, V):
 def speed(args, tr, va, V):
     print(f"\n(b) training tokens/s, our GPT vs GPT2LMHeadModel, same config (4L/4H/128, ctx 64, "
           f"batch 12), fp32, {torch.get_num_threads()} threads, {args.rounds} alternating rounds "
-          f"of {args.speed_steps} steps (after a warm-up round)")
+          f"of {args.speed_steps} steps (after a warm-up round); both trained by the same loop, "
+          f"lmlab.train.train (AdamW fused, lr 1e-3 with warm-up, clip 1.0), HF's loss through loss_fn")
     ours, hf = hf_pair(V)
     get = text_batches(tr, va, 64, 12)
     cfg = TrainConfig(steps=args.speed_steps, lr=1e-3, warmup_steps=5, eval_every=0, eval_batches=1)
     res = {("ours", "wall"): [], ("hf", "wall"): [], ("ours", "cpu"): [], ("hf", "cpu"): []}
+    pair = (("ours", ours, None), ("hf", hf, hf_loss))
     for r in range(args.rounds + 1):
-        for name, m, lf in (("ours", ours, None), ("hf", hf, hf_loss)):
+        for name, m, lf in (pair if r % 2 else pair[::-1]):      # who goes first alternates too
             out = train(m, get, cfg, loss_fn=lf)
             wall, cpu = out.tokens / out.wall_seconds, out.tokens / out.cpu_seconds
             if r:
@@ -106,7 +108,7 @@ def speed(args, tr, va, V):
         ratios = [a / b for a, b in zip(res["ours", clock], res["hf", clock])]
         print(f"  {clock}: ratio of medians {statistics.median(res['ours', clock]) / statistics.median(res['hf', clock]):.2f}, "
               f"of maxima {max(res['ours', clock]) / max(res['hf', clock]):.2f}; per-round ratios min "
-              f"{min(ratios):.2f} median {statistics.median(ratios):.2f} (target >= 1.2)")
+              f"{min(ratios):.2f} median {statistics.median(ratios):.2f} max {max(ratios):.2f} (target >= 1.2)")
 
 
 def kv_cache(args, tr, va, v):
@@ -199,7 +201,7 @@ def main(argv=None):
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--text", help="any text file (split 90/10); default: the book's corpus")
     p.add_argument("--threads", type=int, default=2)
-    p.add_argument("--rounds", type=int, default=5, help="alternating speed rounds")
+    p.add_argument("--rounds", type=int, default=9, help="alternating speed rounds")
     p.add_argument("--speed-steps", type=int, default=30)
     p.add_argument("--kv-reps", type=int, default=3)
     p.add_argument("--skip", default="", help="comma list of sections to skip: a,b,c")

@@ -56,6 +56,27 @@ def test_config_errors():
     assert GPTConfig.from_json(GPTConfig.char(30).to_json()) == GPTConfig.char(30)
 
 
+def test_sigmoid_form_gelu_equals_torch_gelu_tanh():
+    """GPT-2's GELU written as x sigmoid(k (x + a x^3)) (the fast CPU path) is torch's
+    tanh-approximated GELU: values and gradients in float32, exact gradients in float64."""
+    from lmlab.gpt.model import _GeluTanh, gelu_tanh
+    x = torch.linspace(-12, 12, 20001).requires_grad_()
+    y = gelu_tanh(x)
+    (g,) = torch.autograd.grad(y.sum(), x)
+    xr = x.detach().double().requires_grad_()
+    yr = torch.nn.functional.gelu(xr, approximate="tanh")
+    (gr,) = torch.autograd.grad(yr.sum(), xr)
+    assert y.dtype == torch.float32
+    assert (y.double() - yr).abs().max() < 1e-6
+    assert (g.double() - gr).abs().max() < 5e-6
+    xd = (torch.randn(8, 9, dtype=torch.float64, generator=torch.Generator().manual_seed(0)) * 3).requires_grad_()
+    assert torch.autograd.gradcheck(_GeluTanh.apply, (xd,))
+    assert torch.allclose(_GeluTanh.apply(xd), torch.nn.functional.gelu(xd, approximate="tanh"), atol=1e-14)
+    # other dtypes take torch's kernel
+    xb = torch.randn(5, dtype=torch.bfloat16)
+    assert torch.equal(gelu_tanh(xb), torch.nn.functional.gelu(xb, approximate="tanh"))
+
+
 @pytest.mark.parametrize("positions,qk_norm", [("learned", False), ("rotary", True)])
 def test_kv_cache_equals_full_forward(positions, qk_norm):
     torch.manual_seed(0)

@@ -91,6 +91,42 @@ class CausalSelfAttention(nn.Module):
         return self.resid_dropout(self.c_proj(merge_heads(y))), weights
 
 
+_GELU_K = 2.0 * math.sqrt(2.0 / math.pi)      # tanh(z) = 2 sigmoid(2z) - 1
+_GELU_A = 0.044715
+_GELU_K32 = torch.tensor(_GELU_K, dtype=torch.float32)
+
+
+class _GeluTanh(torch.autograd.Function):
+    """GPT-2's GELU, ``x / 2 (1 + tanh(sqrt(2/pi) (x + 0.044715 x^3)))``, written as
+    ``x sigmoid(k x (1 + a x^2))`` with ``k = 2 sqrt(2/pi)`` (the same function: tanh(z) =
+    2 sigmoid(2z) - 1). On a CPU torch's sigmoid is several times cheaper than its tanh, so
+    this costs about half of ``F.gelu(x, approximate='tanh')`` forward and backward
+    (float32 tensors only: ``_GELU_K32`` is a float32 scalar)."""
+
+    @staticmethod
+    def forward(ctx, x):
+        s = torch.addcmul(_GELU_K32, x, x, value=_GELU_A * _GELU_K).mul_(x).sigmoid_()
+        ctx.save_for_backward(x, s)                  # s = sigmoid(k x (1 + a x^2))
+        return x * s
+
+    @staticmethod
+    def backward(ctx, g):
+        x, s = ctx.saved_tensors
+        # d/dx [x s] = s (1 + w (1 - s)) with w = k x (1 + 3 a x^2)
+        w = torch.addcmul(_GELU_K32, x, x, value=3 * _GELU_A * _GELU_K).mul_(x)
+        w.addcmul_(w, s, value=-1)                   # w (1 - s)
+        return torch.addcmul(s, w, s).mul_(g)
+
+
+def gelu_tanh(x: torch.Tensor) -> torch.Tensor:
+    """GPT-2's tanh-approximated GELU: the sigmoid form (:class:`_GeluTanh`) for float32 on a
+    CPU in eager mode, ``F.gelu(x, approximate='tanh')`` elsewhere (other dtypes keep torch's
+    single rounding; compiled graphs fuse it anyway)."""
+    if x.dtype == torch.float32 and x.device.type == "cpu" and not torch.compiler.is_compiling():
+        return _GeluTanh.apply(x)
+    return F.gelu(x, approximate="tanh")
+
+
 class MLP(nn.Module):
     def __init__(self, config: GPTConfig):
         super().__init__()
@@ -100,7 +136,9 @@ class MLP(nn.Module):
         self.dropout = nn.Dropout(config.dropout)
 
     def forward(self, x):
-        return self.dropout(self.c_proj(F.gelu(self.c_fc(x), approximate=self.approximate)))
+        h = self.c_fc(x)
+        h = gelu_tanh(h) if self.approximate == "tanh" else F.gelu(h)
+        return self.dropout(self.c_proj(h))
 
 
 class Block(nn.Module):
@@ -164,7 +202,8 @@ class GPT(nn.Module):
         """``(V, C)`` weight of the output head (tied: the first V rows of ``wte``)."""
         if self.lm_head is not None:
             return self.lm_head.weight
-        return self.transformer.wte.weight[: self.config.out_size]
+        w = self.transformer.wte.weight
+        return w if self.config.out_size == w.shape[0] else w[: self.config.out_size]
 
     def num_params(self) -> int:
         return sum(p.numel() for p in self.parameters())
