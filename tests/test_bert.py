@@ -316,5 +316,10 @@ def test_shipped_small_bert_beats_guessing_by_frequency(book_corpus):
     assert lm.vocab == mlm_vocab(book_corpus.train, min_count=int(meta["min_count"]))
     train_ids, val = lm.vocab.encode(book_corpus.train), lm.vocab.encode(book_corpus.val)
     freq = np.bincount(train_ids, minlength=len(lm.vocab)) / len(train_ids)
-    spots = blank_spots(val, n=400, seed=3)
-    assert blank_nats(lm, val, spots) < -np.log(freq[val[spots]]).mean() - 0.05
+    side = (lm.model.config.max_positions - 3) // 2
+    spots = blank_spots(val, n=400, left=side, right=side, seed=3)
+    both = blank_nats(lm, val, spots, side, side)
+    assert both < -np.log(freq[val[spots]]).mean() - 1.0                # far better than frequencies
+    assert both < blank_nats(lm, val, spots, side, 0) - 0.3             # the right side helps
+    with pytest.raises(ValueError, match="does not fit this model's 30 positions"):
+        blank_nats(lm, val, spots, 30, 30)
