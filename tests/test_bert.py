@@ -86,6 +86,23 @@ def test_fast_path_equals_explicit_attention(minilm):
         assert (x - y).abs()[real].max().item() < 1e-5
 
 
+def test_native_inference_path_equals_the_written_out_blocks(minilm, hf_bert):
+    ours, tok = minilm
+    enc = tok.batch(["The crane lifted the steel beam onto the roof of the shed."] * 3)   # no padding
+    ids = torch.as_tensor(enc.input_ids)
+    with torch.no_grad():
+        fast = ours(ids, hidden_states=True).hidden_states
+        ref = hf_bert(input_ids=ids, output_hidden_states=True).hidden_states
+        ours.native_inference = False
+        try:
+            slow = ours(ids, hidden_states=True).hidden_states
+        finally:
+            ours.native_inference = True
+    for a, b, c in zip(fast, slow, ref):
+        assert (a - b).abs().max().item() < 1e-5 and (a - c).abs().max().item() < 1e-5
+    assert not torch.equal(fast[-1], slow[-1])          # the two paths did run (different rounding)
+
+
 def test_sentence_embeddings_equal_sentence_transformers(minilm):
     st = pytest.importorskip("sentence_transformers")
     ours, tok = minilm
