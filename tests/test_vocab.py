@@ -48,3 +48,10 @@ def test_unk_survives_a_round_trip():
     ids = v.encode("the zebra saw the end .")
     assert v.decode(ids) == "the <unk> <unk> the <unk>."
     assert v.encode(v.decode(ids)).tolist() == ids.tolist()
+
+
+def test_vocab_json_round_trip():
+    from lmlab.vocab import Vocab
+    for v in (Vocab(list("abc")), Vocab(["to", "be"], kind="word", unk="<unk>")):
+        back = Vocab.from_json(v.to_json())
+        assert back == v and back.unk_id == v.unk_id

@@ -7,6 +7,7 @@ symbol to that token, which is how the word vocabularies treat rare words.
 """
 from __future__ import annotations
 
+import json
 import re
 from collections import Counter
 from collections.abc import Iterable, Sequence
@@ -115,6 +116,16 @@ class Vocab:
             return "".join(self.symbols[i] for i in ids.tolist())
         text = " ".join(self.symbols[i] for i in ids.tolist())
         return re.sub(r" ([,.;:!?])", r"\1", text)    # no space before punctuation
+
+    def to_json(self) -> str:
+        """The vocabulary as JSON (symbols, kind, unk), as model checkpoints store it."""
+        return json.dumps({"symbols": list(self.symbols), "kind": self.kind, "unk": self.unk})
+
+    @classmethod
+    def from_json(cls, text: str) -> "Vocab":
+        """The vocabulary written by :meth:`to_json`."""
+        v = json.loads(text)
+        return cls(v["symbols"], kind=v["kind"], unk=v["unk"])
 
     def check_ids(self, ids: object, name: str = "ids") -> np.ndarray:
         """``ids`` as an int64 array, checked to be ids of this vocabulary."""

@@ -14,7 +14,6 @@ asks it with words on both sides.
 """
 from __future__ import annotations
 
-import json
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -241,8 +240,7 @@ class BertLanguageModel(LanguageModel):
     def save(self, path, dtype: torch.dtype | None = None, metadata: dict | None = None) -> None:
         """Weights, configuration and vocabulary in one safetensors file."""
         from ..train import save_checkpoint
-        meta = {"vocab": json.dumps({"symbols": list(self.vocab.symbols), "kind": self.vocab.kind,
-                                     "unk": self.vocab.unk})}
+        meta = {"vocab": self.vocab.to_json()}
         meta.update(metadata or {})
         save_checkpoint(path, self.model, metadata=meta, dtype=dtype)
 
@@ -262,10 +260,9 @@ class BertLanguageModel(LanguageModel):
         tensors, config, meta = read_checkpoint(path)
         if "vocab" not in meta:
             raise ValueError(f"{path} holds no vocabulary; it was not saved by BertLanguageModel.save")
-        v = json.loads(meta["vocab"])
         model = BertMLM(BertConfig.from_json(config))
         load_tensors(model, tensors, str(path))
-        return cls(model, Vocab(v["symbols"], kind=v["kind"], unk=v["unk"]), device=device)
+        return cls(model, Vocab.from_json(meta["vocab"]), device=device)
 
 
 def blank_spots(ids: object, n: int = 400, left: int = 30, right: int = 30, seed: int = 0) -> np.ndarray:

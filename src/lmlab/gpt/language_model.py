@@ -3,7 +3,6 @@ interface (:class:`GPTLanguageModel`: scoring by strided windows, cached generat
 attention maps, save and load), and the character GPT shipped with the package."""
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import numpy as np
@@ -192,8 +191,7 @@ class GPTLanguageModel(LanguageModel):
         """Save weights, configuration and vocabulary to one safetensors file (weights cast
         to ``dtype``, e.g. ``torch.bfloat16`` for a small file)."""
         from ..train import save_checkpoint
-        meta = {"vocab": json.dumps({"symbols": list(self.vocab.symbols), "kind": self.vocab.kind,
-                                     "unk": self.vocab.unk})}
+        meta = {"vocab": self.vocab.to_json()}
         meta.update(metadata or {})
         save_checkpoint(path, self.model, metadata=meta, dtype=dtype)
 
@@ -214,8 +212,7 @@ class GPTLanguageModel(LanguageModel):
         tensors, config, meta = read_checkpoint(path)
         if "vocab" not in meta:
             raise ValueError(f"{path} holds no vocabulary; it was not saved by GPTLanguageModel.save")
-        v = json.loads(meta["vocab"])
-        vocab = Vocab(v["symbols"], kind=v["kind"], unk=v["unk"])
+        vocab = Vocab.from_json(meta["vocab"])
         model = GPT(GPTConfig.from_json(config))
         load_tensors(model, tensors, str(path))
         return cls(model, vocab, device=device)
