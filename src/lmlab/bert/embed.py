@@ -76,15 +76,20 @@ def sentence_embeddings(model: Bert, tokenizer, sentences: object, max_length: i
 
 
 @torch.no_grad()
-def hidden_states(model: Bert, tokenizer, sentence: str) -> tuple[list[str], np.ndarray]:
-    """``(tokens, states)`` of one sentence: its word pieces with [CLS] and [SEP], and the
-    vectors of every layer, ``(n_layer + 1, T, C)`` (layer 0: the embeddings)."""
+def _run_one(model: Bert, tokenizer, sentence: str, **outputs):
+    """The tokens of one sentence and the model's output for it (eval mode)."""
     _check(model, tokenizer)
     sentence = check_str(sentence, "sentence", allow_empty=False)
     enc = tokenizer.batch([sentence], max_length=model.config.max_positions)
     model.eval()
-    out = model(enc.input_ids, enc.attention_mask, enc.token_type_ids, hidden_states=True)
-    return list(enc.tokens[0]), torch.stack([h[0] for h in out.hidden_states]).cpu().numpy()
+    return list(enc.tokens[0]), model(enc.input_ids, enc.attention_mask, enc.token_type_ids, **outputs)
+
+
+def hidden_states(model: Bert, tokenizer, sentence: str) -> tuple[list[str], np.ndarray]:
+    """``(tokens, states)`` of one sentence: its word pieces with [CLS] and [SEP], and the
+    vectors of every layer, ``(n_layer + 1, T, C)`` (layer 0: the embeddings)."""
+    tokens, out = _run_one(model, tokenizer, sentence, hidden_states=True)
+    return tokens, torch.stack([h[0] for h in out.hidden_states]).cpu().numpy()
 
 
 def _find(pieces: list[str], tokens: list[str], word: str, sentence: str) -> slice:
@@ -118,16 +123,11 @@ def layer_cosines(model: Bert, tokenizer, a: tuple[str, str], b: tuple[str, str]
     return _cos(word_vectors(model, tokenizer, *a), word_vectors(model, tokenizer, *b))
 
 
-@torch.no_grad()
 def attention_maps(model: Bert, tokenizer, sentence: str) -> tuple[list[str], np.ndarray]:
     """``(tokens, maps)``: the attention weights of every layer and head for one sentence,
     ``(n_layer, n_head, T, T)``; row ``i`` is where token ``i`` looks."""
-    _check(model, tokenizer)
-    sentence = check_str(sentence, "sentence", allow_empty=False)
-    enc = tokenizer.batch([sentence], max_length=model.config.max_positions)
-    model.eval()
-    out = model(enc.input_ids, enc.attention_mask, enc.token_type_ids, need_weights=True)
-    return list(enc.tokens[0]), torch.stack([w[0] for w in out.attentions]).cpu().numpy()
+    tokens, out = _run_one(model, tokenizer, sentence, need_weights=True)
+    return tokens, torch.stack([w[0] for w in out.attentions]).cpu().numpy()
 
 
 def cosine_matrix(vectors: np.ndarray) -> np.ndarray:
