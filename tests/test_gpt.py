@@ -102,6 +102,52 @@ def test_reference_attention_path_equals_fused_path():
     torch.testing.assert_close(maps[1].sum(-1), torch.ones(2, 2, 10))
 
 
+@pytest.mark.parametrize("T", [2, 16, 64])
+def test_explicit_causal_attention_equals_the_kernel(T):
+    """The explicit attention used for short sequences on a CPU equals PyTorch's kernel,
+    values and gradients, in float64 and under bfloat16 autocast."""
+    import torch.nn.functional as F
+    from lmlab.gpt.model import causal_attention_explicit
+    g = torch.Generator().manual_seed(T)
+    q, k, v = (torch.randn(2, 3, T, 8, dtype=torch.float64, generator=g, requires_grad=True)
+               for _ in range(3))
+    a = causal_attention_explicit(q, k, v)
+    b = F.scaled_dot_product_attention(q, k, v, is_causal=True)
+    torch.testing.assert_close(a, b, rtol=0, atol=1e-12)
+    ga = torch.autograd.grad(a.square().sum(), (q, k, v))
+    gb = torch.autograd.grad(b.square().sum(), (q, k, v))
+    for x, y in zip(ga, gb):
+        torch.testing.assert_close(x, y, rtol=0, atol=1e-10)
+    with torch.autocast("cpu", dtype=torch.bfloat16):
+        a16 = causal_attention_explicit(q.float(), k.float(), v.float())
+    assert a16.dtype == torch.bfloat16
+    torch.testing.assert_close(a16.float(), b.float(), rtol=0, atol=0.05)
+
+
+def test_gpt_training_step_is_the_same_with_either_attention(monkeypatch):
+    """The same model's loss and gradients with the explicit attention and with the kernel
+    (forced by setting the length limits to 0)."""
+    from lmlab.gpt import model as gm
+    torch.manual_seed(4)
+    m = GPT(tiny("rotary", True, block=16))
+    x, y = torch.randint(0, 12, (3, 16)), torch.randint(0, 11, (3, 16))
+    assert gm._explicit_attention_ok(torch.zeros(1, 1, 16, 4))
+
+    def grads():
+        m.zero_grad()
+        _, loss = m(x, y)
+        loss.backward()
+        return loss.detach(), [p.grad.clone() for p in m.parameters()]
+
+    l1, g1 = grads()
+    monkeypatch.setattr(gm, "EXPLICIT_ATTENTION_MAX_T", {})
+    assert not gm._explicit_attention_ok(torch.zeros(1, 1, 16, 4))
+    l2, g2 = grads()
+    torch.testing.assert_close(l1, l2, rtol=0, atol=1e-6)
+    for a, b in zip(g1, g2):
+        torch.testing.assert_close(a, b, rtol=1e-4, atol=1e-6)
+
+
 def test_causality_later_tokens_do_not_change_earlier_logits():
     torch.manual_seed(2)
     m = GPT(tiny()).eval()

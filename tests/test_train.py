@@ -100,6 +100,21 @@ def test_muon_orthogonalizes():
     s = torch.linalg.svdvals(Muon.orthogonalize(g))
     assert s.min() > 0.5 and s.max() < 1.3          # all singular values pushed towards 1
     assert torch.linalg.svdvals(g).max() / torch.linalg.svdvals(g).min() > 2
+    b = Muon.orthogonalize(g, dtype=torch.bfloat16)            # the reference's precision
+    assert b.dtype == torch.bfloat16
+    s = torch.linalg.svdvals(b.float())
+    assert s.min() > 0.5 and s.max() < 1.3
+    with pytest.raises(ValueError, match="ns_dtype"):
+        Muon([torch.zeros(2, 2, requires_grad=True)], ns_dtype=torch.float16)
+
+
+def test_muon_follows_the_training_precision():
+    from lmlab.train.optim import _optimizers
+    m = torch.nn.Sequential(torch.nn.Linear(4, 4), torch.nn.Linear(4, 2))
+    cfg = TrainConfig(optimizer="muon")
+    for precision, dt in (("float32", torch.float32), ("bfloat16", torch.bfloat16)):
+        muon = [o for o in _optimizers(m, cfg, False, precision) if isinstance(o, Muon)]
+        assert len(muon) == 1 and muon[0].ns_dtype == dt
 
 
 def test_bf16_autocast_runs_and_is_reported():

@@ -18,9 +18,9 @@ __all__ = ["GPTLanguageModel", "CHAR_CHECKPOINT"]
 
 #: The character GPT trained on the book's corpus, shipped with the package (bfloat16
 #: weights, 3.6 MB; its metadata records how it was trained: curve, seconds, load, command).
-#: Remade by ``python benchmarks/gpt.py --moonshot --clock cpu --seconds 300 --save
-#: src/lmlab/data/gpt_char.safetensors`` (a time budget: the step count, hence the weights,
-#: depend on the machine's speed).
+#: Remade by ``python benchmarks/gpt.py --moonshot --compile true --save
+#: src/lmlab/data/gpt_char.safetensors`` (600 wall-clock seconds of training: the step count,
+#: hence the weights, depend on the machine's speed).
 CHAR_CHECKPOINT = Path(__file__).resolve().parents[1] / "data" / "gpt_char.safetensors"
 
 

@@ -268,7 +268,7 @@ def train(model: nn.Module, get_batch: Callable[[str, torch.Generator], tuple],
     torch.manual_seed(config.seed)
     gen = torch.Generator().manual_seed(config.seed)
     fused = device.type in ("cpu", "cuda")
-    opts = _optimizers(model, config, fused)
+    opts = _optimizers(model, config, fused, precision)
 
     want_compile = config.compile is True or (config.compile == "auto" and _compile_ok(device)
                                                and config.steps >= 500)
