@@ -17,6 +17,7 @@ def test_loss_curves_in_bits_with_references():
     assert list(fig.data[2].x) == [0, 190] and fig.data[2].y[0] == pytest.approx(1.4 / math.log(2))
     assert fig.data[2].line.dash == "dash"
     assert fig.layout.yaxis.title.text == "cross-entropy (bits per character)"
+    assert fig.layout.legend.y < 0 and fig.layout.legend.yanchor == "top"   # below the plot, off the curves
 
 
 def test_log_steps_drop_step_zero_and_nats():

@@ -84,5 +84,5 @@ def loss_curve_figure(curves: Mapping[str, tuple[Sequence[float], Sequence[float
         xaxis=dict(title=step_title + (" (log scale)" if log_steps else ""),
                    type="log" if log_steps else "linear"),
         yaxis=dict(title=f"cross-entropy ({unit} per {token})"),
-        legend=dict(x=0.99, xanchor="right", y=0.99, yanchor="top"))
+        legend=dict(orientation="h", x=0, y=-0.22, yanchor="top"))   # below: never over a curve
     return fig
