@@ -22,14 +22,14 @@ import sys
 import time
 from pathlib import Path
 
-
-import numpy as np                                     # noqa: E402
-import torch                                           # noqa: E402
+import numpy as np
+import torch
 import torch.nn.functional as F
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
 
-from lmlab import corpus, vocab as vocab_mod                                 # noqa: E402
+from lmlab import corpus, ngram, vocab as vocab_mod                          # noqa: E402
+from lmlab.device import resolve_dtype                                       # noqa: E402
 from lmlab.gpt import GPT, GPTConfig, GPTLanguageModel                       # noqa: E402
 from lmlab.gpt.load import convert_gpt2_tensors                              # noqa: E402
 from lmlab.lm import evaluate                                                # noqa: E402
@@ -87,7 +87,6 @@ def speed(args, tr, va, V):
 
 
 def speed_one(args, tr, va, V, dtype):
-    from lmlab.device import resolve_dtype
     precision = resolve_dtype(dtype, torch.device("cpu"))
     print(f"\n(b) training tokens/s, our GPT vs GPT2LMHeadModel, same config (4L/4H/128, ctx 64, "
           f"batch 12), dtype={dtype!r} ({precision}{' autocast' if precision != 'float32' else ''} "
@@ -213,16 +212,8 @@ def moonshot(args, c, v, tr, va):
           f"character predicted from >= {mcfg.block_size // 2 + 1} inputs; the first from "
           f"start-of-text): {ev.nats_per_token:.4f} nats/char = {ev.bits_per_token:.4f} bits/char "
           f"({time.perf_counter() - t0:.0f} s to score)")
-    from lmlab import ngram
-    order = args.kn_order
-    while True:                       # the highest order whose codes fit this vocabulary
-        try:
-            counts = ngram.NGramCounts.from_text(v, c.train, max_order=order)
-            break
-        except ValueError:
-            if order <= 2:
-                raise
-            order -= 1
+    order = min(args.kn_order, ngram.max_order_for(len(v)))   # codes must fit in 63 bits
+    counts = ngram.NGramCounts.from_text(v, c.train, max_order=order)
     kn = -counts.kn_log_probs_by_order(v.encode(c.val)).mean(axis=1)
     best = int(np.argmin(kn))
     print(f"  Kneser-Ney n-grams on the same held-out text (nats/char): "

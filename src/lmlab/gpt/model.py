@@ -56,10 +56,10 @@ class KVCache:
 
 # Longest sequence for which training attention is written out as matmuls and a masked
 # softmax instead of calling PyTorch's fused kernel, by the precision of the scores. Measured
-# on a 2-thread CPU (torch 2.13, forward + backward of one layer, benchmarks/gpt.py --attention):
-# in float32 the explicit form is 1.4-1.6x faster at 64 positions, even at 128 and slower
-# beyond; under bfloat16 autocast it is 4x faster at 64, 1.7x at 128, 1.3x at 256 and
-# slower at 512. Both compute the same function (tested equal); a GPU always uses the kernel.
+# on a 2-thread CPU (torch 2.13, forward + backward of one layer, section (e) of
+# benchmarks/gpt.py): in float32 the explicit form is 1.3-1.6x faster at 64 positions,
+# even or slower from 128; under bfloat16 autocast it is about 4x faster at 64, 2.6-3.3x at
+# 128, 1.8x at 256 and slower at 512. Both compute the same function (tested equal); a GPU always uses the kernel.
 EXPLICIT_ATTENTION_MAX_T = {torch.float32: 64, torch.bfloat16: 256}
 _ADDITIVE_MASKS: dict = {}
 
