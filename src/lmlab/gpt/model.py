@@ -59,7 +59,8 @@ class KVCache:
 # on a 2-thread CPU (torch 2.13, forward + backward of one layer, section (e) of
 # benchmarks/gpt.py): in float32 the explicit form is 1.3-1.6x faster at 64 positions,
 # even or slower from 128; under bfloat16 autocast it is about 4x faster at 64, 2.6-3.3x at
-# 128, 1.4-1.8x at 256 and slower at 512. Both compute the same function (tested equal); a GPU always uses the kernel.
+# 128, 1.4-1.8x at 256 and slower at 512. Both compute the same function (tested equal);
+# a GPU always uses the kernel.
 EXPLICIT_ATTENTION_MAX_T = {torch.float32: 64, torch.bfloat16: 256}
 _ADDITIVE_MASKS: dict = {}
 
